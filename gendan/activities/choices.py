@@ -1,0 +1,54 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SubjectType(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CUSTOMER = "customer", _("Customer")
+    DEAL = "deal", _("Deal")
+
+
+class Channel(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    WECHAT = "wechat", _("WeChat")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+    NO_REPLY = "no_reply", _("No reply")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TaskPriority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Updated")
+    OWNER_CHANGED = "owner_changed", _("Owner changed")
+    AMOUNT_CHANGED = "amount_changed", _("Amount changed")
+    STAGE_CHANGED = "stage_changed", _("Stage changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    TASK_CREATED = "task_created", _("Task created")
+    TASK_DONE = "task_done", _("Task done")
+    TASK_CANCELLED = "task_cancelled", _("Task cancelled")
+    CONVERTED = "converted", _("Converted")
+    COLLABORATOR_ADDED = "collaborator_added", _("Collaborator added")
+    COLLABORATOR_REMOVED = "collaborator_removed", _("Collaborator removed")
+    CONTACT_ADDED = "contact_added", _("Contact added")
+    DEAL_CREATED = "deal_created", _("Deal created")

@@ -1,0 +1,147 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from gendan.activities.choices import Channel, Outcome, SubjectType, TaskPriority, TaskStatus
+
+
+class ActivityOut(Schema):
+    id: int
+    subject_type: SubjectType
+    subject_id: int
+    contact_id: int | None
+    channel: Channel
+    outcome: Outcome
+    summary: str
+    occurred_at: datetime
+    next_follow_up_at: datetime | None
+    objection: bool
+    requirement_changed: bool
+    owner_id: int
+    owner_name: str = Field(alias="owner.name")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActivityIn(Schema):
+    subject_type: SubjectType
+    subject_id: int
+    contact_id: int | None = None
+    channel: Channel = Channel.CALL
+    outcome: Outcome = Outcome.NEUTRAL
+    summary: str = Field(min_length=1, max_length=5000)
+    occurred_at: datetime | None = None
+    next_follow_up_at: datetime | None = None
+    objection: bool = False
+    requirement_changed: bool = False
+    owner_id: int | None = None
+
+
+class ActivityPatch(Schema):
+    channel: Channel | None = None
+    outcome: Outcome | None = None
+    summary: str | None = Field(None, min_length=1, max_length=5000)
+    objection: bool | None = None
+    requirement_changed: bool | None = None
+    version: int | None = None
+
+
+class ActivityFilter(Schema):
+    subject_type: SubjectType | None = None
+    subject_id: int | None = None
+    owner_id: int | None = None
+    channel: Channel | None = None
+    outcome: Outcome | None = None
+    objection: bool | None = None
+    requirement_changed: bool | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+    q: str | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    description: str
+    assignee_id: int
+    assignee_name: str = Field(alias="assignee.name")
+    created_by_id: int
+    due_at: datetime | None
+    priority: TaskPriority
+    status: TaskStatus
+    done_at: datetime | None
+    subject_type: str
+    subject_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    assignee_id: int | None = None
+    due_at: datetime | None = None
+    priority: TaskPriority = TaskPriority.NORMAL
+    subject_type: SubjectType | None = None
+    subject_id: int | None = None
+
+
+class TaskPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    assignee_id: int | None = None
+    due_at: datetime | None = None
+    priority: TaskPriority | None = None
+    status: TaskStatus | None = None
+    version: int | None = None
+
+
+class TaskFilter(Schema):
+    assignee_id: int | None = None
+    status: TaskStatus | None = None
+    priority: TaskPriority | None = None
+    due: str | None = Field(None, pattern="^(today|overdue)$")
+    subject_type: SubjectType | None = None
+    subject_id: int | None = None
+    q: str | None = None
+    ordering: str | None = None
+
+
+class TimelineFilter(Schema):
+    subject_type: SubjectType
+    subject_id: int
+
+
+class TimelineActivityOut(Schema):
+    id: int
+    channel: Channel
+    outcome: Outcome
+    summary: str
+    next_follow_up_at: datetime | None
+
+
+class TimelineTaskOut(Schema):
+    id: int
+    title: str
+    status: TaskStatus
+    due_at: datetime | None
+
+
+class TimelineEventOut(Schema):
+    id: int
+    kind: str
+    subject_type: SubjectType
+    subject_id: int
+    occurred_at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    data: dict
+    activity: TimelineActivityOut | None
+    task: TimelineTaskOut | None
+
+    @staticmethod
+    def resolve_actor_name(obj):
+        return obj.actor.name if obj.actor_id else None

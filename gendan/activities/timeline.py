@@ -1,0 +1,77 @@
+"""Writing timeline events: called by every service that changes a lead, customer or deal."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+
+from gendan.activities.choices import EventKind, SubjectType
+from gendan.activities.models import TimelineEvent
+
+
+def subject_type_of(subject: models.Model) -> str:
+    return {
+        "lead": SubjectType.LEAD,
+        "customer": SubjectType.CUSTOMER,
+        "deal": SubjectType.DEAL,
+    }[subject._meta.model_name]
+
+
+def subject_fields(subject: models.Model) -> dict:
+    kind = subject_type_of(subject)
+    return {"subject_type": kind, kind: subject}
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def event_build(subject, kind: str, *, actor=None, data=None, at=None, **links) -> TimelineEvent:
+    return TimelineEvent(
+        **subject_fields(subject),
+        kind=kind,
+        actor=actor,
+        occurred_at=at or timezone.now(),
+        data={key: _jsonable(value) for key, value in (data or {}).items()},
+        **links,
+    )
+
+
+def event_record(subject, kind: str, **kwargs) -> TimelineEvent:
+    event = event_build(subject, kind, **kwargs)
+    event.save()
+    return event
+
+
+# Fields whose changes get their own event kind; other tracked changes are "updated".
+_CHANGE_KINDS = {
+    "owner_id": EventKind.OWNER_CHANGED,
+    "amount": EventKind.AMOUNT_CHANGED,
+    "status": EventKind.STATUS_CHANGED,
+}
+
+
+def changes_record(subject, changes: dict, *, actor, tracked: tuple[str, ...] = ()) -> None:
+    """One event per significant change (owner, amount, status), one for the rest."""
+    events = []
+    rest = {}
+    for field, (old, new) in changes.items():
+        kind = _CHANGE_KINDS.get(field)
+        if kind:
+            events.append(
+                event_build(
+                    subject, kind, actor=actor, data={"field": field, "from": old, "to": new}
+                )
+            )
+        elif field in tracked:
+            rest[field] = {"from": _jsonable(old), "to": _jsonable(new)}
+    if rest:
+        events.append(event_build(subject, EventKind.UPDATED, actor=actor, data={"fields": rest}))
+    TimelineEvent.objects.bulk_create(events)

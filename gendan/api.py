@@ -1,0 +1,98 @@
+"""The JSON API at /api/v1/: one NinjaAPI, each app's router mounted here, errors mapped once."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from gendan.activities.api import activities_router, tasks_router, timeline_router
+from gendan.core.api import AUTH
+from gendan.core.errors import DomainError
+from gendan.customers.api import contacts_router, customers_router
+from gendan.deals.api import deals_router, pipelines_router
+from gendan.leads.api import router as leads_router
+from gendan.org.api import auth_router, me_router, roles_router, teams_router, users_router
+
+logger = logging.getLogger("gendan.api")
+
+api = NinjaAPI(
+    title="Gendan API",
+    version="1",
+    description=(
+        "Gendan (跟单) CRM. Authenticate with `POST /api/v1/auth/token`, then send "
+        "`Authorization: Bearer <token>`. Lists answer `{items, count}`; records outside your "
+        "scope answer 404; a stale `version` answers 409; bad input answers 422 with `errors` "
+        "per field."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_router("/auth", auth_router)
+api.add_router("/me", me_router)
+api.add_router("/users", users_router)
+api.add_router("/teams", teams_router)
+api.add_router("/roles", roles_router)
+api.add_router("/pipelines", pipelines_router)
+api.add_router("/leads", leads_router)
+api.add_router("/customers", customers_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/deals", deals_router)
+api.add_router("/activities", activities_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/timeline", timeline_router)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _field_name(loc) -> str:
+    # ninja reports ("body", "payload", "amount") or ("query", "status"): keep the field path.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "filters")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    errors: dict[str, str] = {}
+    for err in exc.errors:
+        errors.setdefault(_field_name(err.get("loc", ())), err.get("msg", _("Invalid value.")))
+    return api.create_response(
+        request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(
+        request, {"detail": _("You do not have permission to do this.")}, status=403
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": _("Internal server error.")}, status=500)

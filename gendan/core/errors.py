@@ -1,0 +1,49 @@
+"""Domain errors, raised by services and selectors and mapped once to HTTP in gendan/api.py."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+    default_detail = _("Bad request.")
+
+    def __init__(self, detail=None, *, errors: dict | None = None, extra: dict | None = None):
+        self.detail = detail if detail is not None else self.default_detail
+        self.errors = errors or {}
+        self.extra = extra or {}
+        super().__init__(str(self.detail))
+
+    def as_dict(self) -> dict:
+        body = {"detail": str(self.detail)}
+        if self.errors:
+            body["errors"] = {field: str(message) for field, message in self.errors.items()}
+        body.update(self.extra)
+        return body
+
+
+class NotFound(DomainError):
+    """Missing, or outside the caller's scope: both answer the same."""
+
+    status = 404
+    default_detail = _("Not found.")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    default_detail = _("You do not have permission to do this.")
+
+
+class ValidationFailed(DomainError):
+    """Bad input; `errors` maps each field to its message. Nothing has been written."""
+
+    status = 422
+    default_detail = _("Some fields are not valid.")
+
+
+class Conflict(DomainError):
+    status = 409
+    default_detail = _("This record cannot be changed in its current state.")
+
+
+class StaleVersion(Conflict):
+    default_detail = _("This record was changed by someone else; reload it and try again.")

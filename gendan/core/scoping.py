@@ -1,0 +1,104 @@
+"""Record-level permission scope, applied in one place per model.
+
+Each scoped model's queryset has `visible_to(user)`, built from `scope_q()` here: `own` sees
+what the user owns (or collaborates on), `team` adds everything owned by members of the user's
+team and its sub-teams (and of the teams the user manages), `all` sees everything.
+"""
+
+from django.db.models import Q
+
+from gendan.org.choices import Scope
+
+
+def effective_scope(user) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Scope.ALL
+    role = user.role if user.role_id else None
+    return role.scope if role else Scope.OWN
+
+
+def team_ids(user) -> set[int]:
+    """The user's team, the teams they manage, and all their sub-teams (cached per user)."""
+    cached = getattr(user, "_gendan_team_ids", None)
+    if cached is not None:
+        return cached
+    from gendan.org.models import Team
+
+    rows = list(Team.objects.values_list("id", "parent_id", "manager_id"))
+    roots = {tid for tid, _, manager_id in rows if manager_id == user.pk}
+    if user.team_id:
+        roots.add(user.team_id)
+    children: dict[int | None, list[int]] = {}
+    for tid, parent_id, _ in rows:
+        children.setdefault(parent_id, []).append(tid)
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        tid = stack.pop()
+        if tid in seen:
+            continue
+        seen.add(tid)
+        stack.extend(children.get(tid, []))
+    user._gendan_team_ids = seen
+    return seen
+
+
+def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> Q | None:
+    """The filter for what `user` may see, or None for nothing at all.
+
+    `owner_field` is the path to the owning user; `extra_own` adds what the user reaches in
+    their own right (e.g. deals they collaborate on).
+    """
+    scope = effective_scope(user)
+    if scope is None:
+        return None
+    if scope == Scope.ALL:
+        return Q()
+    q = Q(**{f"{owner_field}_id": user.pk})
+    if extra_own is not None:
+        q |= extra_own
+    if scope == Scope.TEAM:
+        ids = team_ids(user)
+        if ids:
+            q |= Q(**{f"{owner_field}__team_id__in": ids})
+    return q
+
+
+def apply_scope(queryset, user, **kwargs):
+    q = scope_q(user, **kwargs)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def assignable_user_ids_q(user) -> Q | None:
+    """Users the actor may give a record to: themselves (own), their teams (team), anyone (all)."""
+    scope = effective_scope(user)
+    if scope is None:
+        return None
+    if scope == Scope.ALL:
+        return Q(is_active=True)
+    q = Q(pk=user.pk)
+    if scope == Scope.TEAM:
+        ids = team_ids(user)
+        if ids:
+            q |= Q(team_id__in=ids)
+    return q & Q(is_active=True)
+
+
+def check_assignable(actor, owner_id: int | None, *, field: str = "owner_id") -> None:
+    """Raise a 422 if `owner_id` is not a user inside the actor's scope."""
+    from django.utils.translation import gettext as _
+
+    from gendan.core.errors import ValidationFailed
+    from gendan.org.models import User
+
+    if owner_id is None or owner_id == actor.pk:
+        return
+    q = assignable_user_ids_q(actor)
+    if q is None or not User.objects.filter(q, pk=owner_id).exists():
+        raise ValidationFailed(
+            errors={field: _("This user does not exist or is outside your scope.")}
+        )

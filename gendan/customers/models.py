@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gendan.core.models import TimeStampedModel
+from gendan.core.scoping import apply_scope, effective_scope
+from gendan.customers.choices import CustomerSize, CustomerStatus
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Customers the user's scope reaches, plus those of deals they own or work on."""
+        extra = None
+        if effective_scope(user) not in (None, "all"):
+            from gendan.deals.models import Deal
+
+            deals = Deal.objects.filter(
+                Q(owner_id=user.pk) | Q(collaborators__user_id=user.pk)
+            ).values("customer_id")
+            extra = Q(pk__in=deals)
+        return apply_scope(self, user, extra_own=extra)
+
+
+class Customer(TimeStampedModel):
+    name = models.CharField(max_length=200)
+    industry = models.CharField(max_length=80, blank=True, db_index=True)
+    size = models.CharField(max_length=16, choices=CustomerSize.choices, blank=True)
+    region = models.CharField(max_length=80, blank=True, db_index=True)
+    address = models.CharField(max_length=255, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=16, choices=CustomerStatus.choices, default=CustomerStatus.PROSPECT
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customers"
+    )
+    notes = models.TextField(blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["status", "-id"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A contact is visible exactly when its customer is."""
+        if effective_scope(user) == "all":
+            return self.all()
+        return self.filter(customer__in=Customer.objects.visible_to(user).values("pk"))
+
+
+class Contact(TimeStampedModel):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=32, blank=True, db_index=True)
+    email = models.CharField(max_length=254, blank=True, db_index=True)
+    wechat = models.CharField(max_length=64, blank=True)
+    is_primary = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        indexes = [models.Index(fields=["name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(is_primary=True),
+                name="one_primary_contact_per_customer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

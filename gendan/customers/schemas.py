@@ -1,0 +1,107 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from gendan.customers.choices import CustomerSize, CustomerStatus
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    industry: str
+    size: str
+    region: str
+    address: str
+    website: str
+    status: CustomerStatus
+    owner_id: int
+    owner_name: str = Field(alias="owner.name")
+    notes: str
+    last_activity_at: datetime | None
+    next_follow_up_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    industry: str = Field("", max_length=80)
+    size: CustomerSize = CustomerSize.UNKNOWN
+    region: str = Field("", max_length=80)
+    address: str = Field("", max_length=255)
+    website: str = Field("", max_length=255)
+    status: CustomerStatus = CustomerStatus.PROSPECT
+    owner_id: int | None = None
+    notes: str = ""
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    industry: str | None = Field(None, max_length=80)
+    size: CustomerSize | None = None
+    region: str | None = Field(None, max_length=80)
+    address: str | None = Field(None, max_length=255)
+    website: str | None = Field(None, max_length=255)
+    status: CustomerStatus | None = None
+    owner_id: int | None = None
+    notes: str | None = None
+    version: int | None = None
+
+
+class CustomerFilter(Schema):
+    q: str | None = None
+    status: CustomerStatus | None = None
+    owner_id: int | None = None
+    industry: str | None = None
+    region: str | None = None
+    size: CustomerSize | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    ordering: str | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    customer_id: int
+    customer_name: str = Field(alias="customer.name")
+    name: str
+    title: str
+    phone: str
+    email: str
+    wechat: str
+    is_primary: bool
+    notes: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactIn(Schema):
+    customer_id: int
+    name: str = Field(min_length=1, max_length=120)
+    title: str = Field("", max_length=120)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    wechat: str = Field("", max_length=64)
+    is_primary: bool = False
+    notes: str = ""
+
+
+class ContactPatch(Schema):
+    customer_id: int | None = None
+    name: str | None = Field(None, min_length=1, max_length=120)
+    title: str | None = Field(None, max_length=120)
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+    wechat: str | None = Field(None, max_length=64)
+    is_primary: bool | None = None
+    notes: str | None = None
+    version: int | None = None
+
+
+class ContactFilter(Schema):
+    q: str | None = None
+    customer_id: int | None = None
+    is_primary: bool | None = None

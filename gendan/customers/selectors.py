@@ -1,0 +1,40 @@
+from gendan.core.errors import NotFound
+from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.customers.models import Contact, Customer
+
+CUSTOMER_ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
+
+
+def customer_list(*, actor, filters: dict):
+    qs = Customer.objects.visible_to(actor).select_related("owner")
+    qs = text_search(qs, filters.get("q"), ("name", "website", "address"))
+    qs = exact_filters(qs, filters, ("status", "owner_id", "industry", "region", "size"))
+    qs = range_filters(
+        qs, filters, {"created_from": "created_at__gte", "created_to": "created_at__lt"}
+    )
+    return ordered(qs, filters.get("ordering"), CUSTOMER_ORDERING, "-created_at")
+
+
+def customer_get(*, actor, customer_id: int) -> Customer:
+    customer = (
+        Customer.objects.visible_to(actor).select_related("owner").filter(pk=customer_id).first()
+    )
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def contact_list(*, actor, filters: dict):
+    qs = Contact.objects.visible_to(actor).select_related("customer")
+    qs = text_search(qs, filters.get("q"), ("name", "phone", "email", "wechat"))
+    qs = exact_filters(qs, filters, ("customer_id", "is_primary"))
+    return qs.order_by("customer_id", "-is_primary", "id")
+
+
+def contact_get(*, actor, contact_id: int) -> Contact:
+    contact = (
+        Contact.objects.visible_to(actor).select_related("customer").filter(pk=contact_id).first()
+    )
+    if contact is None:
+        raise NotFound()
+    return contact

@@ -1,0 +1,118 @@
+"""Writes for customers and their contacts."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gendan.activities.choices import EventKind
+from gendan.activities.timeline import changes_record, event_record
+from gendan.core.errors import Conflict, NotFound, ValidationFailed
+from gendan.core.scoping import check_assignable
+from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.customers.models import Contact, Customer
+
+CUSTOMER_TRACKED = ("name", "industry", "size", "region", "address", "website")
+CONTACT_TRACKED = ("name", "title", "phone", "email", "wechat", "is_primary")
+
+
+@transaction.atomic
+def customer_create(*, actor, data: dict) -> Customer:
+    data = dict(data)
+    data["owner_id"] = data.get("owner_id") or actor.pk
+    check_assignable(actor, data["owner_id"])
+    customer = Customer.objects.create(**data)
+    event_record(customer, EventKind.CREATED, actor=actor)
+    return customer
+
+
+def customer_visible(*, actor, customer_id: int) -> Customer:
+    customer = Customer.objects.visible_to(actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor, customer_id: int, data: dict, version: int | None = None) -> Customer:
+    customer_visible(actor=actor, customer_id=customer_id)
+    customer = lock_for_update(Customer.objects.all(), customer_id, expected_version=version)
+    if "owner_id" in data:
+        if data["owner_id"] is None:
+            raise ValidationFailed(errors={"owner_id": _("A customer must have an owner.")})
+        check_assignable(actor, data["owner_id"])
+    changes = apply_changes(customer, data)
+    save_changes(customer, changes)
+    changes_record(customer, changes, actor=actor, tracked=CUSTOMER_TRACKED)
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, actor, customer_id: int) -> None:
+    customer = customer_visible(actor=actor, customer_id=customer_id)
+    if customer.deals.exists():
+        raise Conflict(_("A customer with deals cannot be deleted; mark it churned instead."))
+    customer.delete()
+
+
+def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at) -> None:
+    """After a follow-up on the customer or one of its deals."""
+    customer = Customer.objects.only("last_activity_at", "next_follow_up_at").get(pk=customer_id)
+    fields = {}
+    if customer.last_activity_at is None or occurred_at > customer.last_activity_at:
+        fields["last_activity_at"] = occurred_at
+    if next_follow_up_at is not None:
+        fields["next_follow_up_at"] = next_follow_up_at
+    if fields:
+        Customer.objects.filter(pk=customer_id).update(**fields)
+
+
+def _unset_other_primaries(contact: Contact) -> None:
+    Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(
+        pk=contact.pk
+    ).update(is_primary=False)
+
+
+@transaction.atomic
+def contact_create(*, actor, data: dict) -> Contact:
+    data = dict(data)
+    customer = Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).first()
+    if customer is None:
+        raise ValidationFailed(errors={"customer_id": _("No such customer.")})
+    if not Contact.objects.filter(customer=customer).exists():
+        data["is_primary"] = True  # the first contact of a customer is its primary one
+    contact = Contact(**data)
+    if contact.is_primary:
+        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+    contact.save()
+    event_record(
+        customer,
+        EventKind.CONTACT_ADDED,
+        actor=actor,
+        data={"contact_id": contact.pk, "name": contact.name},
+    )
+    return contact
+
+
+def contact_visible(*, actor, contact_id: int) -> Contact:
+    contact = Contact.objects.visible_to(actor).filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor, contact_id: int, data: dict, version: int | None = None) -> Contact:
+    contact_visible(actor=actor, contact_id=contact_id)
+    contact = lock_for_update(Contact.objects.all(), contact_id, expected_version=version)
+    moving = "customer_id" in data and data["customer_id"] != contact.customer_id
+    if moving and not Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).exists():
+        raise ValidationFailed(errors={"customer_id": _("No such customer.")})
+    changes = apply_changes(contact, data)
+    if contact.is_primary and ("is_primary" in changes or "customer_id" in changes):
+        _unset_other_primaries(contact)
+    save_changes(contact, changes)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor, contact_id: int) -> None:
+    contact_visible(actor=actor, contact_id=contact_id).delete()

@@ -1,0 +1,256 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import Field
+
+from gendan.deals.choices import CollaboratorRole, DealStatus, RiskLevel, StageKind
+from gendan.org.choices import RoleCode
+
+
+class StageOut(Schema):
+    id: int
+    pipeline_id: int
+    name: str
+    name_zh: str
+    order: int
+    probability: int
+    kind: StageKind
+    responsible_role: str
+    goal: str
+    key_actions: list[str]
+    required_fields: list[str]
+    max_days: int | None
+    version: int
+
+
+class StageIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    name_zh: str = Field("", max_length=120)
+    order: int | None = Field(None, ge=0)
+    probability: int = Field(0, ge=0, le=100)
+    kind: StageKind = StageKind.OPEN
+    responsible_role: RoleCode | None = None
+    goal: str = Field("", max_length=255)
+    key_actions: list[str] = []
+    required_fields: list[str] = []
+    max_days: int | None = Field(None, ge=1)
+
+
+class StagePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    name_zh: str | None = Field(None, max_length=120)
+    order: int | None = Field(None, ge=0)
+    probability: int | None = Field(None, ge=0, le=100)
+    kind: StageKind | None = None
+    responsible_role: RoleCode | None = None
+    goal: str | None = Field(None, max_length=255)
+    key_actions: list[str] | None = None
+    required_fields: list[str] | None = None
+    max_days: int | None = Field(None, ge=1)
+    version: int | None = None
+
+
+class PipelineOut(Schema):
+    id: int
+    name: str
+    name_zh: str
+    is_default: bool
+    is_active: bool
+    stages: list[StageOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_stages(obj):
+        return list(obj.stages.all())
+
+
+class PipelineIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    name_zh: str = Field("", max_length=120)
+    is_default: bool = False
+    stages: list[StageIn] | None = None
+
+
+class PipelinePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    name_zh: str | None = Field(None, max_length=120)
+    is_default: bool | None = None
+    is_active: bool | None = None
+    version: int | None = None
+
+
+class CollaboratorIn(Schema):
+    user_id: int
+    role: CollaboratorRole = CollaboratorRole.OTHER
+
+
+class CollaboratorOut(Schema):
+    user_id: int
+    name: str = Field(alias="user.name")
+    role: str
+
+
+def _is_stalled(deal, now=None) -> bool:
+    stage = deal.stage
+    if deal.status != DealStatus.OPEN or not stage.max_days:
+        return False
+    return ((now or timezone.now()) - deal.stage_entered_at).days >= stage.max_days
+
+
+class DealCardOut(Schema):
+    id: int
+    name: str
+    customer_id: int
+    customer_name: str = Field(alias="customer.name")
+    amount: Decimal | None
+    currency: str
+    owner_id: int
+    owner_name: str = Field(alias="owner.name")
+    expected_close_date: date | None
+    next_follow_up_at: datetime | None
+    stage_entered_at: datetime
+    risk_level: RiskLevel
+    is_stalled: bool
+    version: int
+
+    @staticmethod
+    def resolve_is_stalled(obj):
+        return _is_stalled(obj)
+
+
+class DealOut(DealCardOut):
+    contact_id: int | None
+    pipeline_id: int
+    stage_id: int
+    stage_name: str = Field(alias="stage.name")
+    status: DealStatus
+    probability: int = Field(alias="stage.probability")
+    weighted_amount: Decimal | None
+    lead_id: int | None
+    lost_reason: str
+    closed_at: datetime | None
+    last_activity_at: datetime | None
+    days_in_stage: int
+    collaborators: list[CollaboratorOut]
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_days_in_stage(obj):
+        end = obj.closed_at or timezone.now()
+        return max(0, (end - obj.stage_entered_at).days)
+
+    @staticmethod
+    def resolve_collaborators(obj):
+        return list(obj.collaborators.all())
+
+
+class DealIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    customer_id: int
+    contact_id: int | None = None
+    pipeline_id: int | None = None
+    stage_id: int | None = None
+    amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    currency: str = Field("CNY", min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
+    expected_close_date: date | None = None
+    owner_id: int | None = None
+    lead_id: int | None = None
+    lost_reason: str = Field("", max_length=255)
+    next_follow_up_at: datetime | None = None
+    risk_level: RiskLevel = RiskLevel.LOW
+    collaborators: list[CollaboratorIn] = []
+    notes: str = ""
+
+
+class DealPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    customer_id: int | None = None
+    contact_id: int | None = None
+    stage_id: int | None = None
+    amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    currency: str | None = Field(None, min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
+    expected_close_date: date | None = None
+    owner_id: int | None = None
+    lost_reason: str | None = Field(None, max_length=255)
+    next_follow_up_at: datetime | None = None
+    risk_level: RiskLevel | None = None
+    notes: str | None = None
+    version: int | None = None
+
+
+class DealFilter(Schema):
+    q: str | None = None
+    status: DealStatus | None = None
+    pipeline_id: int | None = None
+    stage_id: int | None = None
+    owner_id: int | None = None
+    collaborator_id: int | None = None
+    customer_id: int | None = None
+    contact_id: int | None = None
+    lead_id: int | None = None
+    risk_level: RiskLevel | None = None
+    stalled: bool | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    close_from: date | None = None
+    close_to: date | None = None
+    closed_from: datetime | None = None
+    closed_to: datetime | None = None
+    ordering: str | None = None
+
+
+class MoveIn(Schema):
+    stage_id: int
+    lost_reason: str | None = Field(None, max_length=255)
+    version: int | None = None
+
+
+class StageChangeOut(Schema):
+    id: int
+    deal_id: int
+    from_stage_id: int | None
+    from_stage_name: str | None
+    to_stage_id: int
+    to_stage_name: str = Field(alias="to_stage.name")
+    changed_at: datetime
+    changed_by_id: int | None
+    seconds_in_from: int | None
+    lost_reason: str
+
+    @staticmethod
+    def resolve_from_stage_name(obj):
+        return obj.from_stage.name if obj.from_stage_id else None
+
+
+class BoardFilter(Schema):
+    pipeline_id: int | None = None
+    owner_id: int | None = None
+    q: str | None = None
+    stage_id: int | None = None
+    cursor: int | None = None
+    limit: int | None = Field(None, ge=1, le=100)
+
+
+class BoardColumnOut(Schema):
+    stage_id: int
+    name: str
+    name_zh: str
+    kind: StageKind
+    probability: int
+    max_days: int | None
+    count: int
+    amount: Decimal
+    weighted_amount: Decimal
+    cards: list[DealCardOut]
+    next_cursor: int | None
+
+
+class BoardOut(Schema):
+    pipeline_id: int
+    columns: list[BoardColumnOut]

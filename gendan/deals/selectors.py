@@ -1,0 +1,216 @@
+"""Reads of pipelines and deals, including the board (看板) and stage history."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from gendan.core.errors import NotFound, ValidationFailed
+from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+
+DEAL_ORDERING = (
+    "created_at",
+    "updated_at",
+    "name",
+    "amount",
+    "expected_close_date",
+    "stage_entered_at",
+    "last_activity_at",
+    "next_follow_up_at",
+)
+
+
+def pipeline_list(*, actor, include_inactive: bool = False):
+    qs = Pipeline.objects.prefetch_related(
+        Prefetch("stages", Stage.objects.order_by("order", "id"))
+    )
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("-is_default", "id")
+
+
+def pipeline_get(*, actor, pipeline_id: int | None = None) -> Pipeline:
+    qs = pipeline_list(actor=actor, include_inactive=True)
+    pipeline = (
+        qs.filter(pk=pipeline_id).first() if pipeline_id else qs.filter(is_default=True).first()
+    )
+    if pipeline is None:
+        raise NotFound()
+    return pipeline
+
+
+def stage_get(*, actor, stage_id: int) -> Stage:
+    stage = Stage.objects.filter(pk=stage_id).first()
+    if stage is None:
+        raise NotFound()
+    return stage
+
+
+def _stalled_q(stages, now) -> Q:
+    """Open deals longer in their stage than the stage's max_days."""
+    cond = Q(pk__in=[])
+    for stage in stages:
+        if stage.max_days and stage.kind == "open":
+            cond |= Q(stage_id=stage.pk, stage_entered_at__lt=now - timedelta(days=stage.max_days))
+    return cond
+
+
+def _deal_queryset(actor):
+    return (
+        Deal.objects.visible_to(actor)
+        .select_related("stage", "customer", "owner", "contact")
+        .prefetch_related(
+            Prefetch("collaborators", DealCollaborator.objects.select_related("user"))
+        )
+    )
+
+
+def deal_list(*, actor, filters: dict):
+    qs = _deal_queryset(actor)
+    qs = text_search(qs, filters.get("q"), ("name", "customer__name"))
+    qs = exact_filters(
+        qs,
+        filters,
+        (
+            "status",
+            "pipeline_id",
+            "stage_id",
+            "owner_id",
+            "customer_id",
+            "contact_id",
+            "lead_id",
+            "risk_level",
+        ),
+    )
+    qs = range_filters(
+        qs,
+        filters,
+        {
+            "created_from": "created_at__gte",
+            "created_to": "created_at__lt",
+            "close_from": "expected_close_date__gte",
+            "close_to": "expected_close_date__lte",
+            "closed_from": "closed_at__gte",
+            "closed_to": "closed_at__lt",
+        },
+    )
+    if filters.get("collaborator_id"):
+        qs = qs.filter(
+            pk__in=DealCollaborator.objects.filter(user_id=filters["collaborator_id"]).values(
+                "deal_id"
+            )
+        )
+    if filters.get("stalled") is not None:
+        stalled = _stalled_q(Stage.objects.filter(max_days__isnull=False), timezone.now())
+        qs = qs.filter(stalled) if filters["stalled"] else qs.exclude(stalled)
+    return ordered(qs, filters.get("ordering"), DEAL_ORDERING, "-created_at")
+
+
+def deal_get(*, actor, deal_id: int) -> Deal:
+    deal = _deal_queryset(actor).filter(pk=deal_id).first()
+    if deal is None:
+        raise NotFound()
+    return deal
+
+
+def deal_stage_history(*, actor, deal_id: int):
+    if not Deal.objects.visible_to(actor).filter(pk=deal_id).exists():
+        raise NotFound()
+    return (
+        StageChange.objects.filter(deal_id=deal_id)
+        .select_related("from_stage", "to_stage", "changed_by")
+        .order_by("changed_at", "id")
+    )
+
+
+def _weighted(amount, probability: int) -> Decimal:
+    return (Decimal(amount or 0) * probability / Decimal(100)).quantize(Decimal("0.01"))
+
+
+def deal_board(
+    *,
+    actor,
+    pipeline_id: int | None = None,
+    owner_id: int | None = None,
+    q: str | None = None,
+    stage_id: int | None = None,
+    cursor: int | None = None,
+    limit: int | None = None,
+) -> dict:
+    """Per stage: count, amount, weighted amount and the first cards (newest first).
+
+    Three queries whatever the number of deals or cards: the stages, one grouped aggregate,
+    one windowed query for the first cards of every column. With `stage_id` and `cursor` it
+    answers the next cards of that one column.
+    """
+    limit = max(1, min(limit or settings.GENDAN_BOARD_CARDS, 100))
+    pipeline = pipeline_get(actor=actor, pipeline_id=pipeline_id)
+    stages = list(pipeline.stages.all())
+    if stage_id is not None and stage_id not in {s.pk for s in stages}:
+        raise ValidationFailed(errors={"stage_id": "This stage is not in the pipeline."})
+    base = Deal.objects.visible_to(actor).filter(pipeline=pipeline)
+    if owner_id:
+        base = base.filter(owner_id=owner_id)
+    base = text_search(base, q, ("name", "customer__name"))
+    now = timezone.now()
+    stalled_ids = _stalled_q(stages, now)
+
+    cards = base.select_related("customer", "owner", "stage").annotate(
+        is_stalled_flag=_case_bool(stalled_ids)
+    )
+    if stage_id is not None:
+        cards = cards.filter(stage_id=stage_id)
+        if cursor:
+            cards = cards.filter(pk__lt=cursor)
+        rows = list(cards.order_by("-id")[: limit + 1])
+    else:
+        rows = list(
+            cards.annotate(
+                row=Window(RowNumber(), partition_by=[F("stage_id")], order_by=F("id").desc())
+            )
+            .filter(row__lte=limit + 1)
+            .order_by("stage_id", "-id")
+        )
+    by_stage: dict[int, list] = {}
+    for deal in rows:
+        by_stage.setdefault(deal.stage_id, []).append(deal)
+
+    totals = {
+        row["stage_id"]: row
+        for row in base.values("stage_id").annotate(count=Count("id"), amount=Sum("amount"))
+    }
+    columns = []
+    for stage in stages:
+        if stage_id is not None and stage.pk != stage_id:
+            continue
+        stage_cards = by_stage.get(stage.pk, [])
+        more = len(stage_cards) > limit
+        stage_cards = stage_cards[:limit]
+        total = totals.get(stage.pk, {})
+        amount = total.get("amount") or Decimal("0")
+        columns.append(
+            {
+                "stage_id": stage.pk,
+                "name": stage.name,
+                "name_zh": stage.name_zh,
+                "kind": stage.kind,
+                "probability": stage.probability,
+                "max_days": stage.max_days,
+                "count": total.get("count", 0),
+                "amount": amount,
+                "weighted_amount": _weighted(amount, stage.probability),
+                "cards": stage_cards,
+                "next_cursor": stage_cards[-1].pk if more else None,
+            }
+        )
+    return {"pipeline_id": pipeline.pk, "columns": columns}
+
+
+def _case_bool(cond: Q):
+    from django.db.models import BooleanField, Case, Value, When
+
+    return Case(When(cond, then=Value(True)), default=Value(False), output_field=BooleanField())

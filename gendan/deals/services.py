@@ -1,0 +1,436 @@
+"""Writes for pipelines, stages and deals. A deal changes stage only through `deal_move`."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan.activities.choices import EventKind
+from gendan.activities.models import TimelineEvent
+from gendan.activities.timeline import changes_record, event_build, event_record
+from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gendan.core.scoping import check_assignable
+from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.customers.models import Contact, Customer
+from gendan.deals.choices import REQUIRED_FIELD_CHOICES, DealStatus, StageKind
+from gendan.deals.defaults import DEFAULT_PIPELINE, DEFAULT_STAGES
+from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.leads.models import Lead
+from gendan.org.choices import RoleCode
+from gendan.org.models import User
+from gendan.org.services import require_admin
+
+DEAL_TRACKED = (
+    "name",
+    "expected_close_date",
+    "contact_id",
+    "customer_id",
+    "risk_level",
+    "currency",
+)
+REOPEN_ROLES = {RoleCode.SM, RoleCode.ADMIN}
+
+
+# Pipelines and stages -----------------------------------------------------------------------
+
+
+def _check_stage_data(data: dict) -> None:
+    errors = {}
+    unknown = [f for f in data.get("required_fields") or [] if f not in REQUIRED_FIELD_CHOICES]
+    if unknown:
+        errors["required_fields"] = _("Unknown fields: %(fields)s. Allowed: %(allowed)s.") % {
+            "fields": ", ".join(unknown),
+            "allowed": ", ".join(REQUIRED_FIELD_CHOICES),
+        }
+    if data.get("responsible_role") and data["responsible_role"] not in RoleCode.values:
+        errors["responsible_role"] = _("Unknown role.")
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
+def _check_pipeline_stages(pipeline: Pipeline) -> None:
+    kinds = set(pipeline.stages.values_list("kind", flat=True))
+    missing = {StageKind.OPEN, StageKind.WON, StageKind.LOST} - kinds
+    if missing:
+        raise ValidationFailed(
+            errors={"stages": _("A pipeline needs at least one open, one won and one lost stage.")}
+        )
+
+
+@transaction.atomic
+def pipeline_create(*, actor, data: dict) -> Pipeline:
+    require_admin(actor)
+    data = dict(data)
+    stages = data.pop("stages", None) or [dict(s) for s in DEFAULT_STAGES]
+    for stage in stages:
+        _check_stage_data(stage)
+    if data.get("is_default"):
+        Pipeline.objects.filter(is_default=True).update(is_default=False)
+    pipeline = Pipeline.objects.create(**data)
+    Stage.objects.bulk_create(
+        Stage(pipeline=pipeline, **{"order": (i + 1) * 10, **stage})
+        for i, stage in enumerate(stages)
+    )
+    _check_pipeline_stages(pipeline)
+    return pipeline
+
+
+def pipeline_create_default() -> Pipeline:
+    """The shipped template; used by the first migration's data and by tests."""
+    pipeline = Pipeline.objects.create(is_default=True, **DEFAULT_PIPELINE)
+    Stage.objects.bulk_create(Stage(pipeline=pipeline, **stage) for stage in DEFAULT_STAGES)
+    return pipeline
+
+
+@transaction.atomic
+def pipeline_update(*, actor, pipeline_id: int, data: dict, version: int | None = None) -> Pipeline:
+    require_admin(actor)
+    pipeline = lock_for_update(Pipeline.objects.all(), pipeline_id, expected_version=version)
+    if data.get("is_default"):
+        Pipeline.objects.filter(is_default=True).exclude(pk=pipeline.pk).update(is_default=False)
+    save_changes(pipeline, apply_changes(pipeline, data))
+    return pipeline
+
+
+@transaction.atomic
+def pipeline_delete(*, actor, pipeline_id: int) -> None:
+    require_admin(actor)
+    pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
+    if pipeline is None:
+        raise NotFound()
+    if pipeline.deals.exists():
+        raise Conflict(_("A pipeline that still has deals cannot be deleted."))
+    if pipeline.is_default:
+        raise Conflict(_("The default pipeline cannot be deleted."))
+    pipeline.delete()
+
+
+@transaction.atomic
+def stage_create(*, actor, pipeline_id: int, data: dict) -> Stage:
+    require_admin(actor)
+    pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
+    if pipeline is None:
+        raise NotFound()
+    _check_stage_data(data)
+    data = dict(data)
+    if data.get("order") is None:
+        data["order"] = (pipeline.stages.aggregate(m=Max("order"))["m"] or 0) + 10
+    return Stage.objects.create(pipeline=pipeline, **data)
+
+
+@transaction.atomic
+def stage_update(*, actor, stage_id: int, data: dict, version: int | None = None) -> Stage:
+    require_admin(actor)
+    _check_stage_data(data)
+    stage = lock_for_update(Stage.objects.all(), stage_id, expected_version=version)
+    if "kind" in data and data["kind"] != stage.kind and stage.deals.exists():
+        raise Conflict(_("The kind of a stage that has deals cannot change."))
+    save_changes(stage, apply_changes(stage, data))
+    _check_pipeline_stages(stage.pipeline)
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, actor, stage_id: int) -> None:
+    require_admin(actor)
+    stage = Stage.objects.filter(pk=stage_id).first()
+    if stage is None:
+        raise NotFound()
+    if stage.deals.exists():
+        raise Conflict(_("A stage that still has deals cannot be deleted; move them first."))
+    if (
+        StageChange.objects.filter(to_stage=stage).exists()
+        or StageChange.objects.filter(from_stage=stage).exists()
+    ):
+        raise Conflict(_("A stage that appears in deals' history cannot be deleted."))
+    pipeline = stage.pipeline
+    stage.delete()
+    _check_pipeline_stages(pipeline)
+
+
+# Deals --------------------------------------------------------------------------------------
+
+
+def missing_required_fields(deal: Deal, stage: Stage, *, collaborator_count: int | None = None):
+    missing = []
+    for field in stage.required_fields or []:
+        if field == "collaborators":
+            count = (
+                collaborator_count
+                if collaborator_count is not None
+                else (deal.collaborators.count() if deal.pk else 0)
+            )
+            if not count:
+                missing.append(field)
+        elif getattr(deal, field, None) in (None, ""):
+            missing.append(field)
+    return missing
+
+
+def _required_error(missing: list[str], stage: Stage) -> ValidationFailed:
+    message = _("Required before entering the stage “%(stage)s”.") % {"stage": stage.name}
+    return ValidationFailed(
+        _("The deal is missing fields that this stage requires."),
+        errors={field: message for field in missing},
+        extra={"missing_fields": missing, "stage_id": stage.pk},
+    )
+
+
+def _check_deal_refs(actor, data: dict, *, customer_id: int | None) -> None:
+    errors = {}
+    if "customer_id" in data and not (
+        Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).exists()
+    ):
+        errors["customer_id"] = _("No such customer.")
+    if (
+        data.get("contact_id") is not None
+        and not Contact.objects.filter(
+            pk=data["contact_id"], customer_id=data.get("customer_id", customer_id)
+        ).exists()
+    ):
+        errors["contact_id"] = _("This contact does not belong to the deal's customer.")
+    if data.get("lead_id") is not None and not (
+        Lead.objects.visible_to(actor).filter(pk=data["lead_id"]).exists()
+    ):
+        errors["lead_id"] = _("No such lead.")
+    if errors:
+        raise ValidationFailed(errors=errors)
+
+
+def _check_collaborators(collaborators: list[dict]) -> None:
+    ids = [c["user_id"] for c in collaborators]
+    found = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    if set(ids) - found or len(ids) != len(set(ids)):
+        raise ValidationFailed(
+            errors={"collaborators": _("Each collaborator must be a distinct, active user.")}
+        )
+
+
+def _close_fields(stage: Stage, now) -> dict:
+    status = {
+        StageKind.OPEN: DealStatus.OPEN,
+        StageKind.WON: DealStatus.WON,
+        StageKind.LOST: DealStatus.LOST,
+    }[stage.kind]
+    return {"status": status, "closed_at": None if status == DealStatus.OPEN else now}
+
+
+@transaction.atomic
+def deal_create(*, actor, data: dict) -> Deal:
+    data = dict(data)
+    collaborators = data.pop("collaborators", None) or []
+    data["owner_id"] = data.get("owner_id") or actor.pk
+    check_assignable(actor, data["owner_id"])
+    _check_deal_refs(actor, data, customer_id=data.get("customer_id"))
+    _check_collaborators(collaborators)
+    pipeline_id = data.get("pipeline_id")
+    pipeline = (
+        Pipeline.objects.filter(pk=pipeline_id, is_active=True).first()
+        if pipeline_id
+        else Pipeline.objects.filter(is_default=True).first()
+    )
+    if pipeline is None:
+        raise ValidationFailed(errors={"pipeline_id": _("No such active pipeline.")})
+    stage_id = data.get("stage_id")
+    stages = pipeline.stages.all()
+    stage = (
+        stages.filter(pk=stage_id).first()
+        if stage_id
+        else stages.filter(kind=StageKind.OPEN).order_by("order", "id").first()
+    )
+    if stage is None:
+        raise ValidationFailed(errors={"stage_id": _("This stage is not in the pipeline.")})
+    if stage.kind == StageKind.LOST and not data.get("lost_reason"):
+        raise ValidationFailed(errors={"lost_reason": _("Say why the deal was lost.")})
+    now = timezone.now()
+    data.update(pipeline=pipeline, stage=stage, stage_entered_at=now, **_close_fields(stage, now))
+    data.pop("pipeline_id", None)
+    data.pop("stage_id", None)
+    deal = Deal(**data)
+    missing = missing_required_fields(deal, stage, collaborator_count=len(collaborators))
+    if missing:
+        raise _required_error(missing, stage)
+    deal.save()
+    DealCollaborator.objects.bulk_create(
+        DealCollaborator(deal=deal, user_id=c["user_id"], role=c.get("role") or "other")
+        for c in collaborators
+    )
+    StageChange.objects.create(deal=deal, to_stage=stage, changed_at=now, changed_by=actor)
+    TimelineEvent.objects.bulk_create(
+        [
+            event_build(deal, EventKind.CREATED, actor=actor, at=now, data={"stage": stage.name}),
+            event_build(
+                deal.customer,
+                EventKind.DEAL_CREATED,
+                actor=actor,
+                at=now,
+                data={"deal_id": deal.pk, "name": deal.name},
+            ),
+        ]
+    )
+    return deal
+
+
+def deal_visible(*, actor, deal_id: int) -> Deal:
+    if not Deal.objects.visible_to(actor).filter(pk=deal_id).exists():
+        raise NotFound()
+    return Deal.objects.select_related("stage").get(pk=deal_id)
+
+
+@transaction.atomic
+def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) -> Deal:
+    deal_visible(actor=actor, deal_id=deal_id)
+    deal = lock_for_update(Deal.objects.select_related("stage"), deal_id, expected_version=version)
+    data = dict(data)
+    stage_id = data.pop("stage_id", None)
+    lost_reason = data.pop("lost_reason", None)
+    if "owner_id" in data:
+        if data["owner_id"] is None:
+            raise ValidationFailed(errors={"owner_id": _("A deal must have an owner.")})
+        check_assignable(actor, data["owner_id"])
+    if "customer_id" in data and data["customer_id"] is None:
+        raise ValidationFailed(errors={"customer_id": _("A deal must have a customer.")})
+    if "contact_id" in data or "customer_id" in data:
+        refs = {**data}
+        if "contact_id" not in refs and deal.contact_id:
+            refs["contact_id"] = deal.contact_id
+        _check_deal_refs(actor, refs, customer_id=deal.customer_id)
+    changes = apply_changes(deal, data)
+    # The fields the current stage requires cannot be emptied while the deal is in it.
+    missing = [f for f in missing_required_fields(deal, deal.stage) if f in changes]
+    if missing:
+        raise _required_error(missing, deal.stage)
+    save_changes(deal, changes)
+    changes_record(deal, changes, actor=actor, tracked=DEAL_TRACKED)
+    if stage_id is not None and stage_id != deal.stage_id:
+        deal = _move(actor=actor, deal=deal, stage_id=stage_id, lost_reason=lost_reason)
+    return deal
+
+
+def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
+    stage = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first()
+    if stage is None:
+        raise ValidationFailed(errors={"stage_id": _("This stage is not in the deal's pipeline.")})
+    if stage.pk == deal.stage_id:
+        return deal
+    old_stage = deal.stage
+    if deal.status != DealStatus.OPEN and actor.role_code not in REOPEN_ROLES:
+        raise PermissionDenied(
+            _("Only a sales manager or an administrator can reopen a closed deal.")
+        )
+    missing = missing_required_fields(deal, stage)
+    errors = {}
+    if stage.kind == StageKind.LOST:
+        lost_reason = (lost_reason or "").strip()
+        if not lost_reason:
+            errors["lost_reason"] = _("Say why the deal was lost.")
+    if missing or errors:
+        exc = _required_error(missing, stage) if missing else ValidationFailed(errors=errors)
+        exc.errors.update(errors)
+        raise exc
+    now = timezone.now()
+    seconds = max(0, int((now - deal.stage_entered_at).total_seconds()))
+    old_status = deal.status
+    StageChange.objects.create(
+        deal=deal,
+        from_stage=old_stage,
+        to_stage=stage,
+        changed_at=now,
+        changed_by=actor,
+        seconds_in_from=seconds,
+        lost_reason=lost_reason if stage.kind == StageKind.LOST else "",
+    )
+    deal.stage = stage
+    deal.stage_entered_at = now
+    deal.lost_reason = lost_reason if stage.kind == StageKind.LOST else ""
+    for key, value in _close_fields(stage, now).items():
+        setattr(deal, key, value)
+    deal.version += 1
+    deal.save(
+        update_fields=[
+            "stage",
+            "stage_entered_at",
+            "lost_reason",
+            "status",
+            "closed_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    events = [
+        event_build(
+            deal,
+            EventKind.STAGE_CHANGED,
+            actor=actor,
+            at=now,
+            data={
+                "from": old_stage.pk,
+                "to": stage.pk,
+                "from_name": old_stage.name,
+                "to_name": stage.name,
+                "seconds_in_from": seconds,
+            },
+        )
+    ]
+    if old_status != deal.status:
+        data = {"field": "status", "from": old_status, "to": deal.status}
+        if deal.lost_reason:
+            data["lost_reason"] = deal.lost_reason
+        events.append(event_build(deal, EventKind.STATUS_CHANGED, actor=actor, at=now, data=data))
+    TimelineEvent.objects.bulk_create(events)
+    return deal
+
+
+@transaction.atomic
+def deal_move(
+    *,
+    actor,
+    deal_id: int,
+    stage_id: int,
+    lost_reason: str | None = None,
+    version: int | None = None,
+) -> Deal:
+    deal_visible(actor=actor, deal_id=deal_id)
+    deal = lock_for_update(Deal.objects.select_related("stage"), deal_id, expected_version=version)
+    return _move(actor=actor, deal=deal, stage_id=stage_id, lost_reason=lost_reason)
+
+
+@transaction.atomic
+def deal_delete(*, actor, deal_id: int) -> None:
+    deal = deal_visible(actor=actor, deal_id=deal_id)
+    deal.delete()
+
+
+@transaction.atomic
+def collaborator_add(*, actor, deal_id: int, user_id: int, role: str = "other") -> DealCollaborator:
+    deal = deal_visible(actor=actor, deal_id=deal_id)
+    _check_collaborators([{"user_id": user_id}])
+    if user_id == deal.owner_id:
+        raise ValidationFailed(errors={"user_id": _("The owner is already on the deal.")})
+    collaborator, created = DealCollaborator.objects.update_or_create(
+        deal=deal, user_id=user_id, defaults={"role": role}
+    )
+    if created:
+        event_record(
+            deal, EventKind.COLLABORATOR_ADDED, actor=actor, data={"user_id": user_id, "role": role}
+        )
+    return collaborator
+
+
+@transaction.atomic
+def collaborator_remove(*, actor, deal_id: int, user_id: int) -> None:
+    deal = deal_visible(actor=actor, deal_id=deal_id)
+    deleted, _rows = DealCollaborator.objects.filter(deal=deal, user_id=user_id).delete()
+    if not deleted:
+        raise NotFound()
+    event_record(deal, EventKind.COLLABORATOR_REMOVED, actor=actor, data={"user_id": user_id})
+
+
+def deal_touch(deal: Deal, *, occurred_at, next_follow_up_at) -> None:
+    fields = {}
+    if deal.last_activity_at is None or occurred_at > deal.last_activity_at:
+        fields["last_activity_at"] = occurred_at
+    if next_follow_up_at is not None:
+        fields["next_follow_up_at"] = next_follow_up_at
+    if fields:
+        Deal.objects.filter(pk=deal.pk).update(**fields)

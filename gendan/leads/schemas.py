@@ -1,0 +1,122 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from gendan.leads.choices import LeadSource, LeadStatus
+
+
+class LeadOut(Schema):
+    id: int
+    name: str
+    company: str
+    title: str
+    phone: str
+    email: str
+    wechat: str
+    source: LeadSource
+    status: LeadStatus
+    owner_id: int
+    owner_name: str = Field(alias="owner.name")
+    tags: list[str]
+    notes: str
+    disqualify_reason: str
+    first_contacted_at: datetime | None
+    last_activity_at: datetime | None
+    next_follow_up_at: datetime | None
+    converted_at: datetime | None
+    customer_id: int | None
+    contact_id: int | None
+    deal_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class LeadIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    company: str = Field("", max_length=200)
+    title: str = Field("", max_length=120)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    wechat: str = Field("", max_length=64)
+    source: LeadSource = LeadSource.OTHER
+    status: LeadStatus = LeadStatus.NEW
+    owner_id: int | None = None
+    tags: list[str] = []
+    notes: str = ""
+    disqualify_reason: str = Field("", max_length=255)
+    next_follow_up_at: datetime | None = None
+
+
+class LeadPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    company: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=120)
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+    wechat: str | None = Field(None, max_length=64)
+    source: LeadSource | None = None
+    status: LeadStatus | None = None
+    owner_id: int | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    disqualify_reason: str | None = Field(None, max_length=255)
+    next_follow_up_at: datetime | None = None
+    version: int | None = None
+
+
+class LeadFilter(Schema):
+    q: str | None = None
+    status: LeadStatus | None = None
+    source: LeadSource | None = None
+    owner_id: int | None = None
+    tag: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    follow_up_before: datetime | None = None
+    ordering: str | None = None
+
+
+class ConvertCustomerIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    industry: str = Field("", max_length=80)
+    size: str = Field("", max_length=16)
+    region: str = Field("", max_length=80)
+    address: str = Field("", max_length=255)
+    website: str = Field("", max_length=255)
+    owner_id: int | None = None
+
+
+class ConvertContactIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    title: str | None = Field(None, max_length=120)
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+    wechat: str | None = Field(None, max_length=64)
+
+
+class ConvertDealIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    pipeline_id: int | None = None
+    stage_id: int | None = None
+    amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    currency: str = Field("CNY", min_length=3, max_length=3)
+    expected_close_date: date | None = None
+    owner_id: int | None = None
+
+
+class ConvertIn(Schema):
+    customer_id: int | None = None
+    customer: ConvertCustomerIn | None = None
+    contact: ConvertContactIn | None = None
+    create_contact: bool = True
+    deal: ConvertDealIn | None = None
+
+
+class ConvertOut(Schema):
+    lead_id: int
+    customer_id: int
+    contact_id: int | None
+    deal_id: int | None

@@ -1,0 +1,36 @@
+from gendan.core.errors import NotFound
+from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.leads.models import Lead
+
+ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
+
+
+def lead_list(*, actor, filters: dict):
+    qs = Lead.objects.visible_to(actor).select_related("owner")
+    qs = text_search(qs, filters.get("q"), ("name", "company", "phone", "email"))
+    qs = exact_filters(qs, filters, ("status", "source", "owner_id"))
+    if filters.get("tag"):
+        qs = _with_tag(qs, filters["tag"])
+    qs = range_filters(
+        qs,
+        filters,
+        {
+            "created_from": "created_at__gte",
+            "created_to": "created_at__lt",
+            "follow_up_before": "next_follow_up_at__lt",
+        },
+    )
+    return ordered(qs, filters.get("ordering"), ORDERING, "-created_at")
+
+
+def _with_tag(qs, tag: str):
+    # JSON containment differs between SQLite and PostgreSQL; a quoted substring match on the
+    # serialised list works on both for the exact tag.
+    return qs.filter(tags__icontains=f'"{tag}"')
+
+
+def lead_get(*, actor, lead_id: int) -> Lead:
+    lead = Lead.objects.visible_to(actor).select_related("owner").filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound()
+    return lead

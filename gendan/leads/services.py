@@ -1,0 +1,223 @@
+"""Writes for leads: create, update, disqualify, convert."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan.activities.choices import EventKind
+from gendan.activities.timeline import changes_record, event_record
+from gendan.core.errors import Conflict, NotFound, ValidationFailed
+from gendan.core.scoping import check_assignable
+from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.leads.choices import LeadStatus
+from gendan.leads.models import Lead
+
+TRACKED = (
+    "name",
+    "company",
+    "title",
+    "phone",
+    "email",
+    "wechat",
+    "source",
+    "tags",
+    "disqualify_reason",
+    "next_follow_up_at",
+)
+
+
+def _normalise_tags(tags) -> list[str]:
+    seen = []
+    for tag in tags or []:
+        tag = str(tag).strip()
+        if tag and tag not in seen:
+            seen.append(tag[:40])
+    return seen
+
+
+def _check_contact_point(data: dict) -> None:
+    if not (data.get("phone") or data.get("email") or data.get("wechat") or data.get("company")):
+        raise ValidationFailed(
+            errors={"phone": _("Give at least a phone, an email, a WeChat ID or a company.")}
+        )
+
+
+@transaction.atomic
+def lead_create(*, actor, data: dict) -> Lead:
+    data = dict(data)
+    data["owner_id"] = data.get("owner_id") or actor.pk
+    check_assignable(actor, data["owner_id"])
+    _check_contact_point(data)
+    status = data.get("status") or LeadStatus.NEW
+    if status == LeadStatus.CONVERTED:
+        raise ValidationFailed(errors={"status": _("Convert a lead with the convert action.")})
+    if status == LeadStatus.DISQUALIFIED and not data.get("disqualify_reason"):
+        raise ValidationFailed(errors={"disqualify_reason": _("Say why the lead is disqualified.")})
+    data["tags"] = _normalise_tags(data.get("tags"))
+    lead = Lead.objects.create(**data)
+    event_record(lead, EventKind.CREATED, actor=actor, data={"source": lead.source})
+    return lead
+
+
+@transaction.atomic
+def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) -> Lead:
+    if not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
+        raise NotFound()
+    lead = lock_for_update(Lead.objects.all(), lead_id, expected_version=version)
+    data = dict(data)
+    if "owner_id" in data:
+        if data["owner_id"] is None:
+            raise ValidationFailed(errors={"owner_id": _("A lead must have an owner.")})
+        check_assignable(actor, data["owner_id"])
+    if "tags" in data:
+        data["tags"] = _normalise_tags(data["tags"])
+    new_status = data.get("status")
+    if new_status and new_status != lead.status:
+        if lead.status == LeadStatus.CONVERTED:
+            raise Conflict(_("A converted lead cannot change status."))
+        if new_status == LeadStatus.CONVERTED:
+            raise ValidationFailed(errors={"status": _("Convert a lead with the convert action.")})
+        if new_status == LeadStatus.DISQUALIFIED and not (
+            data.get("disqualify_reason") or lead.disqualify_reason
+        ):
+            raise ValidationFailed(
+                errors={"disqualify_reason": _("Say why the lead is disqualified.")}
+            )
+    changes = apply_changes(lead, data)
+    merged = {f: getattr(lead, f) for f in ("phone", "email", "wechat", "company")}
+    _check_contact_point(merged)
+    save_changes(lead, changes)
+    changes_record(lead, changes, actor=actor, tracked=TRACKED)
+    return lead
+
+
+@transaction.atomic
+def lead_delete(*, actor, lead_id: int) -> None:
+    lead = Lead.objects.visible_to(actor).filter(pk=lead_id).first()
+    if lead is None:
+        raise NotFound()
+    if lead.status == LeadStatus.CONVERTED:
+        raise Conflict(_("A converted lead is part of a customer's history and is kept."))
+    lead.delete()
+
+
+def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at) -> None:
+    """After a follow-up: first contact, last activity, next follow-up, new → contacted."""
+    fields = {}
+    if lead.first_contacted_at is None or occurred_at < lead.first_contacted_at:
+        fields["first_contacted_at"] = occurred_at
+    if lead.last_activity_at is None or occurred_at > lead.last_activity_at:
+        fields["last_activity_at"] = occurred_at
+    if next_follow_up_at is not None:
+        fields["next_follow_up_at"] = next_follow_up_at
+    if lead.status == LeadStatus.NEW:
+        fields["status"] = LeadStatus.CONTACTED
+    if fields:
+        for key, value in fields.items():
+            setattr(lead, key, value)
+        lead.version += 1
+        lead.updated_at = timezone.now()
+        Lead.objects.filter(pk=lead.pk).update(
+            **fields, version=lead.version, updated_at=lead.updated_at
+        )
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    actor,
+    lead_id: int,
+    customer_id: int | None = None,
+    customer: dict | None = None,
+    contact: dict | None = None,
+    create_contact: bool = True,
+    deal: dict | None = None,
+) -> dict:
+    """Lead → customer (new or existing) + contact + optional deal, linked both ways."""
+    from gendan.customers import services as customer_services
+    from gendan.customers.models import Customer
+    from gendan.deals import services as deal_services
+
+    if not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
+        raise NotFound()
+    lead = lock_for_update(Lead.objects.all(), lead_id, expected_version=None)
+    if lead.status == LeadStatus.CONVERTED:
+        raise Conflict(
+            _("This lead is already converted."), extra={"customer_id": lead.customer_id}
+        )
+    if lead.status == LeadStatus.DISQUALIFIED:
+        raise Conflict(_("A disqualified lead cannot be converted; requalify it first."))
+    if customer_id is not None and customer:
+        raise ValidationFailed(errors={"customer": _("Give customer_id or customer, not both.")})
+
+    if customer_id is not None:
+        if not Customer.objects.visible_to(actor).filter(pk=customer_id).exists():
+            raise ValidationFailed(errors={"customer_id": _("No such customer.")})
+        target = Customer.objects.get(pk=customer_id)
+    else:
+        values = {"name": lead.company or lead.name, "owner_id": lead.owner_id, **(customer or {})}
+        target = customer_services.customer_create(actor=actor, data=values)
+
+    new_contact = None
+    if create_contact:
+        values = {
+            "name": lead.name,
+            "title": lead.title,
+            "phone": lead.phone,
+            "email": lead.email,
+            "wechat": lead.wechat,
+            **(contact or {}),
+            "customer_id": target.pk,
+        }
+        new_contact = customer_services.contact_create(actor=actor, data=values)
+
+    new_deal = None
+    if deal is not None:
+        values = {
+            "name": lead.company or lead.name,
+            "owner_id": lead.owner_id,
+            **deal,
+            "customer_id": target.pk,
+            "lead_id": lead.pk,
+        }
+        if new_contact is not None:
+            values.setdefault("contact_id", new_contact.pk)
+        new_deal = deal_services.deal_create(actor=actor, data=values)
+
+    now = timezone.now()
+    old_status = lead.status
+    lead.status = LeadStatus.CONVERTED
+    lead.converted_at = now
+    lead.customer = target
+    lead.contact = new_contact
+    lead.deal = new_deal
+    lead.version += 1
+    lead.save(
+        update_fields=[
+            "status",
+            "converted_at",
+            "customer",
+            "contact",
+            "deal",
+            "version",
+            "updated_at",
+        ]
+    )
+    links = {
+        "lead_id": lead.pk,
+        "customer_id": target.pk,
+        "contact_id": new_contact.pk if new_contact else None,
+        "deal_id": new_deal.pk if new_deal else None,
+    }
+    event_record(
+        lead,
+        EventKind.STATUS_CHANGED,
+        actor=actor,
+        at=now,
+        data={"field": "status", "from": old_status, "to": LeadStatus.CONVERTED},
+    )
+    event_record(lead, EventKind.CONVERTED, actor=actor, at=now, data=links)
+    event_record(target, EventKind.CONVERTED, actor=actor, at=now, data=links)
+    if new_deal is not None:
+        event_record(new_deal, EventKind.CONVERTED, actor=actor, at=now, data=links)
+    return links

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleCode(models.TextChoices):
+    SDR = "sdr", _("SDR")
+    AE = "ae", _("Sales consultant")
+    SE = "se", _("Sales engineer")
+    SM = "sm", _("Sales manager")
+    AM = "am", _("Account manager")
+    PM = "pm", _("Project manager")
+    OPS = "ops", _("Sales operations")
+    ADMIN = "admin", _("Administrator")
+
+
+class Scope(models.TextChoices):
+    OWN = "own", _("Own records")
+    TEAM = "team", _("Team and sub-teams")
+    ALL = "all", _("All records")
+
+
+DEFAULT_SCOPES = {
+    RoleCode.SDR: Scope.OWN,
+    RoleCode.AE: Scope.OWN,
+    RoleCode.SE: Scope.OWN,
+    RoleCode.AM: Scope.OWN,
+    RoleCode.PM: Scope.OWN,
+    RoleCode.SM: Scope.TEAM,
+    RoleCode.OPS: Scope.TEAM,
+    RoleCode.ADMIN: Scope.ALL,
+}
+
+# Chinese names from the glossary, used for the seeded roles.
+ROLE_NAMES_ZH = {
+    RoleCode.SDR: "销售开发",
+    RoleCode.AE: "销售顾问",
+    RoleCode.SE: "销售支持",
+    RoleCode.SM: "销售经理",
+    RoleCode.AM: "客户经理",
+    RoleCode.PM: "项目经理",
+    RoleCode.OPS: "销售助理/运营",
+    RoleCode.ADMIN: "管理员",
+}

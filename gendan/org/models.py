@@ -1,0 +1,91 @@
+"""Users, teams (a tree with a manager), roles with a data scope, API tokens."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gendan.core.models import TimeStampedModel
+from gendan.org.choices import RoleCode, Scope
+
+
+class Role(TimeStampedModel):
+    code = models.CharField(max_length=16, choices=RoleCode.choices, unique=True)
+    name = models.CharField(max_length=64)
+    name_zh = models.CharField(max_length=64, blank=True)
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.OWN)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(TimeStampedModel):
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    manager = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["team", "is_active"])]
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def role_code(self) -> str | None:
+        if self.is_superuser:
+            return RoleCode.ADMIN
+        return self.role.code if self.role_id else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role_code == RoleCode.ADMIN
+
+    @property
+    def created_at(self):
+        return self.date_joined
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,114 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from gendan.org.choices import Scope
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=256)
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class RoleOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_zh: str
+    scope: Scope
+    version: int
+
+
+class RolePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=64)
+    name_zh: str | None = Field(None, max_length=64)
+    scope: Scope | None = None
+    version: int | None = None
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    manager_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    parent_id: int | None = None
+    manager_id: int | None = None
+
+
+class TeamPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    parent_id: int | None = None
+    manager_id: int | None = None
+    version: int | None = None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    name: str
+    display_name: str
+    email: str
+    phone: str
+    role_id: int | None
+    role_code: str | None
+    team_id: int | None
+    is_active: bool
+    is_admin: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserIn(Schema):
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    password: str = Field(min_length=1, max_length=128)
+    display_name: str = Field("", max_length=120)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=32)
+    role_id: int | None = None
+    team_id: int | None = None
+
+
+class UserPatch(Schema):
+    username: str | None = Field(None, min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    password: str | None = Field(None, min_length=1, max_length=128)
+    display_name: str | None = Field(None, max_length=120)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=32)
+    role_id: int | None = None
+    team_id: int | None = None
+    is_active: bool | None = None
+    version: int | None = None
+
+
+class UserFilter(Schema):
+    q: str | None = None
+    team_id: int | None = None
+    role_id: int | None = None
+    is_active: bool | None = None
+
+
+class MeOut(UserOut):
+    scope: str
+    team_ids: list[int]
