@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from gendan.org.models import ApiToken, Role, Team, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "email", "role", "team", "is_active")
+    list_filter = ("role", "team", "is_active", "is_superuser")
+    list_select_related = ("role", "team")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Gendan", {"fields": ("display_name", "phone", "role", "team")}),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "manager")
+    list_select_related = ("parent", "manager")
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_zh", "scope")
+    list_editable = ("scope",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
+    readonly_fields = ("key_hash", "prefix", "created_at", "last_used_at")
