@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -90,6 +91,15 @@ def on_forbidden(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def on_value_out_of_range(request, exc):
+    # A value the database cannot hold (an id past 64 bits, say) is bad input, not a crash.
+    return api.create_response(request, {"detail": _("Invalid value.")}, status=422)
+
+
+api.add_exception_handler(OverflowError, on_value_out_of_range)
+api.add_exception_handler(DataError, on_value_out_of_range)
 
 
 @api.exception_handler(Exception)

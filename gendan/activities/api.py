@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gendan.activities import selectors, services
 from gendan.activities.schemas import (
@@ -35,7 +35,7 @@ def activity_list(
 def activity_log(request: HttpRequest, payload: ActivityIn):
     """Log a follow-up (跟进记录); updates the subject's last activity and next follow-up."""
     activity = services.activity_log(actor=actor(request), data=payload.model_dump())
-    return 201, selectors.activity_get(actor=actor(request), activity_id=activity.pk)
+    return Status(201, selectors.activity_get(actor=actor(request), activity_id=activity.pk))
 
 
 @activities_router.get("/{activity_id}", response=ActivityOut)
@@ -58,7 +58,7 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
 @activities_router.delete("/{activity_id}", response={204: None})
 def activity_delete(request: HttpRequest, activity_id: int):
     services.activity_delete(actor=actor(request), activity_id=activity_id)
-    return 204, None
+    return Status(204, None)
 
 
 @tasks_router.get("", response=Page[TaskOut])
@@ -72,7 +72,7 @@ def task_list(
 @tasks_router.post("", response={201: TaskOut})
 def task_create(request: HttpRequest, payload: TaskIn):
     task = services.task_create(actor=actor(request), data=payload.model_dump())
-    return 201, selectors.task_get(actor=actor(request), task_id=task.pk)
+    return Status(201, selectors.task_get(actor=actor(request), task_id=task.pk))
 
 
 @tasks_router.get("/{task_id}", response=TaskOut)
@@ -92,7 +92,7 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskPatch):
 @tasks_router.delete("/{task_id}", response={204: None})
 def task_delete(request: HttpRequest, task_id: int):
     services.task_delete(actor=actor(request), task_id=task_id)
-    return 204, None
+    return Status(204, None)
 
 
 @timeline_router.get("", response=Page[TimelineEventOut])

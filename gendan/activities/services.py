@@ -39,10 +39,10 @@ def _customer_id_of(subject) -> int | None:
     return None
 
 
-def _touch_subject(subject, *, occurred_at, next_follow_up_at) -> None:
+def _touch_subject(subject, *, occurred_at, next_follow_up_at, actor=None) -> None:
     if isinstance(subject, Lead):
         lead_services.lead_touch(
-            subject, occurred_at=occurred_at, next_follow_up_at=next_follow_up_at
+            subject, occurred_at=occurred_at, next_follow_up_at=next_follow_up_at, actor=actor
         )
     elif isinstance(subject, Deal):
         deal_services.deal_touch(
@@ -83,7 +83,6 @@ def activity_log(*, actor, data: dict) -> Activity:
     check_assignable(actor, data["owner_id"])
     data["occurred_at"] = occurred_at
     activity = Activity.objects.create(**subject_fields(subject), **data)
-    _touch_subject(subject, occurred_at=occurred_at, next_follow_up_at=activity.next_follow_up_at)
     event_record(
         subject,
         EventKind.FOLLOW_UP,
@@ -91,6 +90,13 @@ def activity_log(*, actor, data: dict) -> Activity:
         at=occurred_at,
         activity=activity,
         data={"channel": activity.channel, "outcome": activity.outcome},
+    )
+    # After the follow-up's own event, so a status change it causes reads as its consequence.
+    _touch_subject(
+        subject,
+        occurred_at=occurred_at,
+        next_follow_up_at=activity.next_follow_up_at,
+        actor=actor,
     )
     return activity
 

@@ -2,21 +2,37 @@
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 
-from gendan.core.errors import StaleVersion
+from gendan.core.errors import NotFound, StaleVersion, ValidationFailed
 
 
 def lock_for_update(queryset: models.QuerySet, pk: int, *, expected_version: int | None):
     """Re-read a row under a write lock and check the caller's version against it."""
-    obj = queryset.select_for_update().get(pk=pk)
+    # Lock only this row: PostgreSQL refuses FOR UPDATE across the nullable side of an outer
+    # join (a select_related to an optional foreign key).
+    obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
     if expected_version is not None and expected_version != obj.version:
         raise StaleVersion(extra={"current_version": obj.version})
     return obj
 
 
 def apply_changes(obj: models.Model, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Set the given attributes; return {field: (old, new)} for those that really changed."""
+    """Set the given attributes; return {field: (old, new)} for those that really changed.
+
+    A PATCH may send `null` for any field; only the model's nullable columns accept it.
+    """
+    not_null = {
+        field: _("This field cannot be empty.")
+        for field, value in data.items()
+        if value is None and not _nullable(obj, field)
+    }
+    if not_null:
+        raise ValidationFailed(errors=not_null)
     changes = {}
     for field, value in data.items():
         old = getattr(obj, field)
@@ -24,6 +40,13 @@ def apply_changes(obj: models.Model, data: dict[str, Any]) -> dict[str, tuple[An
             setattr(obj, field, value)
             changes[field] = (old, value)
     return changes
+
+
+def _nullable(obj: models.Model, field: str) -> bool:
+    try:
+        return obj._meta.get_field(field).null
+    except FieldDoesNotExist:
+        return True  # not a column (a property or a computed value): the service decides
 
 
 def save_changes(obj: models.Model, changes: dict) -> None:

@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gendan.core.api import actor, expected_version
 from gendan.core.pagination import PageParams, paginate
@@ -31,7 +31,7 @@ def customer_list(
 @customers_router.post("", response={201: CustomerOut})
 def customer_create(request: HttpRequest, payload: CustomerIn):
     customer = services.customer_create(actor=actor(request), data=payload.model_dump())
-    return 201, selectors.customer_get(actor=actor(request), customer_id=customer.pk)
+    return Status(201, selectors.customer_get(actor=actor(request), customer_id=customer.pk))
 
 
 @customers_router.get("/{customer_id}", response=CustomerOut)
@@ -54,7 +54,7 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
 @customers_router.delete("/{customer_id}", response={204: None})
 def customer_delete(request: HttpRequest, customer_id: int):
     services.customer_delete(actor=actor(request), customer_id=customer_id)
-    return 204, None
+    return Status(204, None)
 
 
 @contacts_router.get("", response=Page[ContactOut])
@@ -68,7 +68,7 @@ def contact_list(
 @contacts_router.post("", response={201: ContactOut})
 def contact_create(request: HttpRequest, payload: ContactIn):
     contact = services.contact_create(actor=actor(request), data=payload.model_dump())
-    return 201, selectors.contact_get(actor=actor(request), contact_id=contact.pk)
+    return Status(201, selectors.contact_get(actor=actor(request), contact_id=contact.pk))
 
 
 @contacts_router.get("/{contact_id}", response=ContactOut)
@@ -91,4 +91,4 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 @contacts_router.delete("/{contact_id}", response={204: None})
 def contact_delete(request: HttpRequest, contact_id: int):
     services.contact_delete(actor=actor(request), contact_id=contact_id)
-    return 204, None
+    return Status(204, None)

@@ -9,15 +9,13 @@ from gendan.customers.choices import CustomerSize, CustomerStatus
 
 class CustomerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Customers the user's scope reaches, plus those of deals they own or work on."""
+        """Customers the user's scope reaches, plus the customers of every deal they may see
+        (their own and collaborations; for a manager, also their team's deals)."""
         extra = None
         if effective_scope(user) not in (None, "all"):
             from gendan.deals.models import Deal
 
-            deals = Deal.objects.filter(
-                Q(owner_id=user.pk) | Q(collaborators__user_id=user.pk)
-            ).values("customer_id")
-            extra = Q(pk__in=deals)
+            extra = Q(pk__in=Deal.objects.visible_to(user).values("customer_id"))
         return apply_scope(self, user, extra_own=extra)
 
 

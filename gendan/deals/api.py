@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gendan.core.api import actor, expected_version
 from gendan.core.errors import NotFound
@@ -44,7 +44,7 @@ def pipeline_create(request: HttpRequest, payload: PipelineIn):
     if payload.stages is not None:
         data["stages"] = [s.model_dump(exclude_none=True) for s in payload.stages]
     pipeline = services.pipeline_create(actor=actor(request), data=data)
-    return 201, selectors.pipeline_get(actor=actor(request), pipeline_id=pipeline.pk)
+    return Status(201, selectors.pipeline_get(actor=actor(request), pipeline_id=pipeline.pk))
 
 
 @pipelines_router.get("/{pipeline_id}", response=PipelineOut)
@@ -67,14 +67,16 @@ def pipeline_update(request: HttpRequest, pipeline_id: int, payload: PipelinePat
 @pipelines_router.delete("/{pipeline_id}", response={204: None})
 def pipeline_delete(request: HttpRequest, pipeline_id: int):
     services.pipeline_delete(actor=actor(request), pipeline_id=pipeline_id)
-    return 204, None
+    return Status(204, None)
 
 
 @pipelines_router.post("/{pipeline_id}/stages", response={201: StageOut})
 def stage_create(request: HttpRequest, pipeline_id: int, payload: StageIn):
     data = payload.model_dump()
     data["responsible_role"] = data["responsible_role"] or ""
-    return 201, services.stage_create(actor=actor(request), pipeline_id=pipeline_id, data=data)
+    return Status(
+        201, services.stage_create(actor=actor(request), pipeline_id=pipeline_id, data=data)
+    )
 
 
 def _stage_in_pipeline(request, pipeline_id: int, stage_id: int):
@@ -102,7 +104,7 @@ def stage_update(request: HttpRequest, pipeline_id: int, stage_id: int, payload:
 def stage_delete(request: HttpRequest, pipeline_id: int, stage_id: int):
     _stage_in_pipeline(request, pipeline_id, stage_id)
     services.stage_delete(actor=actor(request), stage_id=stage_id)
-    return 204, None
+    return Status(204, None)
 
 
 @deals_router.get("", response=Page[DealOut])
@@ -125,7 +127,7 @@ def deal_board(request: HttpRequest, filters: BoardFilter = Query(...)):
 @deals_router.post("", response={201: DealOut})
 def deal_create(request: HttpRequest, payload: DealIn):
     deal = services.deal_create(actor=actor(request), data=payload.model_dump())
-    return 201, selectors.deal_get(actor=actor(request), deal_id=deal.pk)
+    return Status(201, selectors.deal_get(actor=actor(request), deal_id=deal.pk))
 
 
 @deals_router.get("/{deal_id}", response=DealOut)
@@ -145,7 +147,7 @@ def deal_update(request: HttpRequest, deal_id: int, payload: DealPatch):
 @deals_router.delete("/{deal_id}", response={204: None})
 def deal_delete(request: HttpRequest, deal_id: int):
     services.deal_delete(actor=actor(request), deal_id=deal_id)
-    return 204, None
+    return Status(204, None)
 
 
 @deals_router.post("/{deal_id}/move", response=DealOut)
@@ -171,10 +173,10 @@ def collaborator_add(request: HttpRequest, deal_id: int, payload: CollaboratorIn
     collaborator = services.collaborator_add(
         actor=actor(request), deal_id=deal_id, user_id=payload.user_id, role=payload.role
     )
-    return 201, collaborator
+    return Status(201, collaborator)
 
 
 @deals_router.delete("/{deal_id}/collaborators/{user_id}", response={204: None})
 def collaborator_remove(request: HttpRequest, deal_id: int, user_id: int):
     services.collaborator_remove(actor=actor(request), deal_id=deal_id, user_id=user_id)
-    return 204, None
+    return Status(204, None)

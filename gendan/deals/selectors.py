@@ -191,7 +191,8 @@ def deal_board(
         more = len(stage_cards) > limit
         stage_cards = stage_cards[:limit]
         total = totals.get(stage.pk, {})
-        amount = total.get("amount") or Decimal("0")
+        # SQLite sums decimals without their scale; money always answers with two places.
+        amount = Decimal(total.get("amount") or 0).quantize(Decimal("0.01"))
         columns.append(
             {
                 "stage_id": stage.pk,

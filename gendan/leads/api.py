@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gendan.core.api import actor, expected_version
 from gendan.core.pagination import PageParams, paginate
@@ -21,7 +21,7 @@ def lead_list(
 @router.post("", response={201: LeadOut})
 def lead_create(request: HttpRequest, payload: LeadIn):
     lead = services.lead_create(actor=actor(request), data=payload.model_dump())
-    return 201, selectors.lead_get(actor=actor(request), lead_id=lead.pk)
+    return Status(201, selectors.lead_get(actor=actor(request), lead_id=lead.pk))
 
 
 @router.get("/{lead_id}", response=LeadOut)
@@ -41,7 +41,7 @@ def lead_update(request: HttpRequest, lead_id: int, payload: LeadPatch):
 @router.delete("/{lead_id}", response={204: None})
 def lead_delete(request: HttpRequest, lead_id: int):
     services.lead_delete(actor=actor(request), lead_id=lead_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{lead_id}/convert", response={201: ConvertOut})
@@ -60,4 +60,4 @@ def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn):
         create_contact=payload.create_contact,
         deal=part(payload.deal),
     )
-    return 201, links
+    return Status(201, links)

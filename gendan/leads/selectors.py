@@ -1,3 +1,7 @@
+import json
+
+from django.db.models import Q
+
 from gendan.core.errors import NotFound
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
 from gendan.leads.models import Lead
@@ -25,8 +29,11 @@ def lead_list(*, actor, filters: dict):
 
 def _with_tag(qs, tag: str):
     # JSON containment differs between SQLite and PostgreSQL; a quoted substring match on the
-    # serialised list works on both for the exact tag.
-    return qs.filter(tags__icontains=f'"{tag}"')
+    # serialised list works on both for the exact tag. PostgreSQL prints non-ASCII text as is,
+    # SQLite keeps the ASCII-escaped form Django wrote (\u91cd...), so match either spelling.
+    return qs.filter(
+        Q(tags__icontains=json.dumps(tag, ensure_ascii=False)) | Q(tags__icontains=json.dumps(tag))
+    )
 
 
 def lead_get(*, actor, lead_id: int) -> Lead:

@@ -101,7 +101,7 @@ def lead_delete(*, actor, lead_id: int) -> None:
     lead.delete()
 
 
-def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at) -> None:
+def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at, actor=None) -> None:
     """After a follow-up: first contact, last activity, next follow-up, new → contacted."""
     fields = {}
     if lead.first_contacted_at is None or occurred_at < lead.first_contacted_at:
@@ -119,6 +119,14 @@ def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at) -> None:
         lead.updated_at = timezone.now()
         Lead.objects.filter(pk=lead.pk).update(
             **fields, version=lead.version, updated_at=lead.updated_at
+        )
+    if "status" in fields:
+        event_record(
+            lead,
+            EventKind.STATUS_CHANGED,
+            actor=actor,
+            at=occurred_at,
+            data={"field": "status", "from": LeadStatus.NEW, "to": LeadStatus.CONTACTED},
         )
 
 

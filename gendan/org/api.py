@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gendan.core.api import actor, expected_version
 from gendan.core.pagination import PageParams, paginate
@@ -35,7 +35,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
     key = services.token_login(
         username=payload.username, password=payload.password, name=payload.name
     )
-    return 201, {"token": key}
+    return Status(201, {"token": key})
 
 
 @auth_router.get("/tokens", response=list[TokenInfoOut])
@@ -46,7 +46,7 @@ def token_list(request: HttpRequest):
 @auth_router.delete("/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: int):
     services.token_revoke(actor=actor(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.post("/logout", response={204: None})
@@ -55,7 +55,7 @@ def logout(request: HttpRequest):
     token_id = getattr(actor(request), "current_token_id", None)
     if token_id:
         services.token_revoke(actor=actor(request), token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 @me_router.get("", response=MeOut)
@@ -76,7 +76,7 @@ def user_list(
 
 @users_router.post("", response={201: UserOut})
 def user_create(request: HttpRequest, payload: UserIn):
-    return 201, services.user_create(actor=actor(request), data=payload.model_dump())
+    return Status(201, services.user_create(actor=actor(request), data=payload.model_dump()))
 
 
 @users_router.get("/{user_id}", response=UserOut)
@@ -100,7 +100,7 @@ def user_update(request: HttpRequest, user_id: int, payload: UserPatch):
 def user_deactivate(request: HttpRequest, user_id: int):
     """Users are never deleted (their records keep their history): this deactivates."""
     services.user_update(actor=actor(request), user_id=user_id, data={"is_active": False})
-    return 204, None
+    return Status(204, None)
 
 
 @teams_router.get("", response=Page[TeamOut])
@@ -110,7 +110,7 @@ def team_list(request: HttpRequest, page: PageParams = Query(...)):
 
 @teams_router.post("", response={201: TeamOut})
 def team_create(request: HttpRequest, payload: TeamIn):
-    return 201, services.team_create(actor=actor(request), data=payload.model_dump())
+    return Status(201, services.team_create(actor=actor(request), data=payload.model_dump()))
 
 
 @teams_router.get("/{team_id}", response=TeamOut)
@@ -129,7 +129,7 @@ def team_update(request: HttpRequest, team_id: int, payload: TeamPatch):
 @teams_router.delete("/{team_id}", response={204: None})
 def team_delete(request: HttpRequest, team_id: int):
     services.team_delete(actor=actor(request), team_id=team_id)
-    return 204, None
+    return Status(204, None)
 
 
 @roles_router.get("", response=Page[RoleOut])

@@ -21,6 +21,8 @@ RESOURCES = [
     "/contacts",
     "/deals",
     "/deals/board",
+    "/deals/1",
+    "/deals/1/stage-history",
     "/activities",
     "/tasks",
     "/timeline?subject_type=lead&subject_id=1",

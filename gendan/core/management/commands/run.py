@@ -106,7 +106,7 @@ class Command(BaseCommand):
             for entry in logins.get("users", []):
                 self.stdout.write(f"  {entry}")
             self.stdout.write(
-                "Get an API token: POST /api/v1/auth/token {\"username\": ..., \"password\": ...}"
+                'Get an API token: POST /api/v1/auth/token {"username": ..., "password": ...}'
             )
         elif User.objects.filter(username="admin").exists():
             self.stdout.write(
