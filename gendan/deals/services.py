@@ -345,9 +345,12 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
     deal.lost_reason = lost_reason if stage.kind == StageKind.LOST else ""
     for key, value in _close_fields(stage, now).items():
         setattr(deal, key, value)
+    if deal.status != DealStatus.OPEN:
+        deal.next_follow_up_at = None  # a closed deal has nothing left to follow up
     deal.version += 1
     deal.save(
         update_fields=[
+            "next_follow_up_at",
             "stage",
             "stage_entered_at",
             "lost_reason",

@@ -229,6 +229,13 @@ def test_unknown_paths_answer_json_404(org, path):
     assert "detail" in response.json()
 
 
+def test_wrong_method_answers_json_405(org, api):
+    response = api(org.admin).delete("/roles/1")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
 def test_non_numeric_id_is_a_json_error(org, api):
     response = api(org.owner).get("/leads/abc")
     assert response.status_code in (404, 422)

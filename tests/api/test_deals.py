@@ -123,11 +123,15 @@ def test_moving_to_lost_closes_the_deal(org, api):
 
 
 def test_moving_to_won_closes_the_deal(org, api):
-    deal = DealFactory(owner=org.owner, amount=Decimal("500"))
+    deal = DealFactory(
+        owner=org.owner, amount=Decimal("500"), next_follow_up_at=timezone.now() + timedelta(days=2)
+    )
     response = _move(api(org.owner), deal, "Won")
     assert response.status_code == 200
     assert response.json()["status"] == "won"
     assert response.json()["closed_at"] is not None
+    # a closed deal no longer waits for a follow-up
+    assert response.json()["next_follow_up_at"] is None
     assert response.json()["weighted_amount"] == "500.00"
 
 
