@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from gendan.activities.api import activities_router, tasks_router, timeline_router
 from gendan.core.api import AUTH
@@ -20,6 +21,14 @@ from gendan.org.api import auth_router, me_router, roles_router, teams_router, u
 
 logger = logging.getLogger("gendan.api")
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text goes out as UTF-8, readable in logs and curl, not as \\u escapes."""
+
+    media_type = "application/json; charset=utf-8"
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="Gendan API",
     version="1",
@@ -30,6 +39,7 @@ api = NinjaAPI(
         "per field."
     ),
     auth=AUTH,
+    renderer=Utf8JSONRenderer(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

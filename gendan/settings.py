@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "gendan.core",
     "gendan.org",
     "gendan.leads",
@@ -212,7 +213,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GENDAN_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    "loggers": {"huey": {"level": os.environ.get("GENDAN_LOG_LEVEL", "INFO"), "propagate": False}},
 }
 
 # Gendan -------------------------------------------------------------------------------------

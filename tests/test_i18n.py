@@ -21,3 +21,10 @@ def test_errors_in_chinese_by_default_and_english_on_request(db, client):
     assert zh.status_code == en.status_code == 422
     assert zh.json()["errors"]["password"] == "用户名或密码错误。"
     assert en.json()["errors"]["password"] == "Wrong username or password."
+
+
+def test_chinese_text_is_sent_as_utf8(db, client):
+    body = json.dumps({"username": "nobody", "password": "wrong"})
+    response = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert "charset=utf-8" in response["Content-Type"]
+    assert "用户名或密码错误".encode() in response.content
