@@ -11,13 +11,21 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
-from gendan.activities.api import activities_router, tasks_router, timeline_router
+from gendan.activities.api import (
+    activities_router,
+    attachments_router,
+    comments_router,
+    notifications_router,
+    tasks_router,
+    timeline_router,
+)
 from gendan.core.api import AUTH
 from gendan.core.errors import DomainError
 from gendan.customers.api import contacts_router, customers_router
 from gendan.deals.api import deals_router, pipelines_router
 from gendan.leads.api import router as leads_router
 from gendan.org.api import auth_router, me_router, roles_router, teams_router, users_router
+from gendan.sales.api import contracts, delivery, payments, products, quotes, visits
 
 logger = logging.getLogger("gendan.api")
 
@@ -58,6 +66,16 @@ api.add_router("/deals", deals_router)
 api.add_router("/activities", activities_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/timeline", timeline_router)
+api.add_router("/comments", comments_router)
+api.add_router("/attachments", attachments_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/products", products.router)
+api.add_router("/quotes", quotes.router)
+api.add_router("/contracts", contracts.router)
+api.add_router("/payment-plans", payments.plans_router)
+api.add_router("/payments", payments.payments_router)
+api.add_router("/milestones", delivery.router)
+api.add_router("/visits", visits.router)
 
 
 @api.exception_handler(DomainError)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gendan.customers",
     "gendan.deals",
     "gendan.activities",
+    "gendan.sales",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +222,15 @@ GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_MAX_PAGE_SIZE = 200
 GENDAN_BOARD_CARDS = 20
 GENDAN_BRAND = _("Gendan")
+# Uploads (attachments): the largest file accepted, in megabytes.
+GENDAN_MAX_UPLOAD_MB = int(os.environ.get("GENDAN_MAX_UPLOAD_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The company shown on quotes and other documents sent to customers.
+GENDAN_COMPANY = {
+    "name": os.environ.get("GENDAN_COMPANY_NAME", "Gendan Demo Co., Ltd. 跟单示范有限公司"),
+    "address": os.environ.get("GENDAN_COMPANY_ADDRESS", ""),
+    "phone": os.environ.get("GENDAN_COMPANY_PHONE", ""),
+    "email": os.environ.get("GENDAN_COMPANY_EMAIL", ""),
+    "tax_id": os.environ.get("GENDAN_COMPANY_TAX_ID", ""),
+}

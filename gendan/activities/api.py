@@ -19,6 +19,9 @@ from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 
 activities_router = Router(tags=["follow-ups"])
+comments_router = Router(tags=["comments"])
+attachments_router = Router(tags=["attachments"])
+notifications_router = Router(tags=["notifications"])
 tasks_router = Router(tags=["tasks"])
 timeline_router = Router(tags=["timeline"])
 

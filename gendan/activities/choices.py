@@ -6,6 +6,7 @@ class SubjectType(models.TextChoices):
     LEAD = "lead", _("Lead")
     CUSTOMER = "customer", _("Customer")
     DEAL = "deal", _("Deal")
+    CONTRACT = "contract", _("Contract")
 
 
 class Channel(models.TextChoices):
@@ -52,3 +53,27 @@ class EventKind(models.TextChoices):
     COLLABORATOR_REMOVED = "collaborator_removed", _("Collaborator removed")
     CONTACT_ADDED = "contact_added", _("Contact added")
     DEAL_CREATED = "deal_created", _("Deal created")
+    QUOTE_CREATED = "quote_created", _("Quote created")
+    QUOTE_SENT = "quote_sent", _("Quote sent")
+    QUOTE_ACCEPTED = "quote_accepted", _("Quote accepted")
+    QUOTE_REJECTED = "quote_rejected", _("Quote rejected")
+    QUOTE_EXPIRED = "quote_expired", _("Quote expired")
+    CONTRACT_CREATED = "contract_created", _("Contract created")
+    CONTRACT_ACTIVATED = "contract_activated", _("Contract activated")
+    CONTRACT_FULFILLED = "contract_fulfilled", _("Contract fulfilled")
+    CONTRACT_TERMINATED = "contract_terminated", _("Contract terminated")
+    PAYMENT_PLANNED = "payment_planned", _("Installment planned")
+    PAYMENT_RECORDED = "payment_recorded", _("Payment received")
+    MILESTONE_ADDED = "milestone_added", _("Milestone added")
+    MILESTONE_DONE = "milestone_done", _("Milestone done")
+    VISIT_LOGGED = "visit_logged", _("After-sales visit")
+    COMMENT_ADDED = "comment_added", _("Comment")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+
+
+class NotificationKind(models.TextChoices):
+    MENTIONED = "mentioned", _("You were mentioned")
+    ASSIGNED = "assigned", _("A record was assigned to you")
+    TASK_ASSIGNED = "task_assigned", _("A task was assigned to you")
+    COLLABORATOR_ADDED = "collaborator_added", _("You were added to a deal")
+    PAYMENT_RECORDED = "payment_recorded", _("A payment was received")

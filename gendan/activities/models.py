@@ -1,7 +1,6 @@
-"""Follow-up records (跟进记录), tasks and the timeline, each about a lead, customer or deal.
+"""Follow-up records (跟进记录), tasks, comments, attachments, notifications and the timeline.
 
-The subject is one of three nullable foreign keys with a check that exactly one is set
-(`subject_type` says which), rather than a generic relation.
+Most are about a subject (lead, customer, deal or contract): see `activities/subjects.py`.
 """
 
 from django.conf import settings
@@ -12,71 +11,20 @@ from django.utils import timezone
 from gendan.activities.choices import (
     Channel,
     EventKind,
+    NotificationKind,
     Outcome,
     SubjectType,
     TaskPriority,
     TaskStatus,
 )
+from gendan.activities.subjects import (
+    SubjectMixin,
+    one_subject_constraint,
+    subject_fks,
+    subject_visible_q,
+)
 from gendan.core.models import TimeStampedModel
 from gendan.core.scoping import apply_scope, effective_scope
-
-
-def subject_visible_q(user, *, prefix: str = "") -> Q | None:
-    """Rows whose subject (lead / customer / deal) the user may see; None for nothing."""
-    scope = effective_scope(user)
-    if scope is None:
-        return None
-    if scope == "all":
-        return Q()
-    from gendan.customers.models import Customer
-    from gendan.deals.models import Deal
-    from gendan.leads.models import Lead
-
-    return (
-        Q(**{f"{prefix}lead__in": Lead.objects.visible_to(user).values("pk")})
-        | Q(**{f"{prefix}customer__in": Customer.objects.visible_to(user).values("pk")})
-        | Q(**{f"{prefix}deal__in": Deal.objects.visible_to(user).values("pk")})
-    )
-
-
-def _one_subject(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=(
-            Q(subject_type="lead", lead__isnull=False, customer__isnull=True, deal__isnull=True)
-            | Q(
-                subject_type="customer",
-                lead__isnull=True,
-                customer__isnull=False,
-                deal__isnull=True,
-            )
-            | Q(subject_type="deal", lead__isnull=True, customer__isnull=True, deal__isnull=False)
-        ),
-        name=name,
-    )
-
-
-def _subject_fks(related_name: str):
-    return (
-        models.ForeignKey(
-            "leads.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name
-        ),
-        models.ForeignKey(
-            "customers.Customer",
-            null=True,
-            blank=True,
-            on_delete=models.CASCADE,
-            related_name=related_name,
-        ),
-        models.ForeignKey(
-            "deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name
-        ),
-    )
-
-
-class SubjectMixin:
-    @property
-    def subject_id(self) -> int | None:
-        return self.lead_id or self.customer_id or self.deal_id
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -88,8 +36,8 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class Activity(SubjectMixin, TimeStampedModel):
-    subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
-    lead, customer, deal = _subject_fks("activities")
+    subject_type = models.CharField(max_length=10, choices=SubjectType.choices)
+    lead, customer, deal, contract = subject_fks("activities")
     contact = models.ForeignKey(
         "customers.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -116,7 +64,7 @@ class Activity(SubjectMixin, TimeStampedModel):
             models.Index(fields=["channel"]),
             models.Index(fields=["outcome"]),
         ]
-        constraints = [_one_subject("activity_has_one_subject")]
+        constraints = [one_subject_constraint("activity_has_one_subject")]
 
 
 class TaskQuerySet(models.QuerySet):
@@ -142,8 +90,8 @@ class Task(SubjectMixin, TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     done_at = models.DateTimeField(null=True, blank=True)
-    subject_type = models.CharField(max_length=8, choices=SubjectType.choices, blank=True)
-    lead, customer, deal = _subject_fks("tasks")
+    subject_type = models.CharField(max_length=10, choices=SubjectType.choices, blank=True)
+    lead, customer, deal, contract = subject_fks("tasks")
 
     objects = TaskQuerySet.as_manager()
 
@@ -153,39 +101,14 @@ class Task(SubjectMixin, TimeStampedModel):
             models.Index(fields=["assignee", "status", "due_at"]),
             models.Index(fields=["status", "due_at"]),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    subject_type="", lead__isnull=True, customer__isnull=True, deal__isnull=True
-                )
-                | Q(
-                    subject_type="lead",
-                    lead__isnull=False,
-                    customer__isnull=True,
-                    deal__isnull=True,
-                )
-                | Q(
-                    subject_type="customer",
-                    lead__isnull=True,
-                    customer__isnull=False,
-                    deal__isnull=True,
-                )
-                | Q(
-                    subject_type="deal",
-                    lead__isnull=True,
-                    customer__isnull=True,
-                    deal__isnull=False,
-                ),
-                name="task_has_at_most_one_subject",
-            )
-        ]
+        constraints = [one_subject_constraint("task_has_at_most_one_subject", optional=True)]
 
 
 class TimelineEvent(SubjectMixin, models.Model):
     """One row per thing that happened to a record; written by services, read by the timeline."""
 
-    subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
-    lead, customer, deal = _subject_fks("timeline_events")
+    subject_type = models.CharField(max_length=10, choices=SubjectType.choices)
+    lead, customer, deal, contract = subject_fks("timeline_events")
     kind = models.CharField(max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -207,4 +130,112 @@ class TimelineEvent(SubjectMixin, models.Model):
             models.Index(fields=["deal", "-occurred_at", "-id"]),
             models.Index(fields=["kind"]),
         ]
-        constraints = [_one_subject("timeline_event_has_one_subject")]
+        constraints = [one_subject_constraint("timeline_event_has_one_subject")]
+
+
+class SubjectQuerySet(models.QuerySet):
+    """Rows visible exactly when their subject is."""
+
+    def visible_to(self, user):
+        q = subject_visible_q(user)
+        if q is None:
+            return self.none()
+        return self.filter(q) if q else self.all()
+
+
+class Comment(SubjectMixin, TimeStampedModel):
+    """A remark on a record; `@username` in the body mentions (and notifies) a colleague."""
+
+    subject_type = models.CharField(max_length=10, choices=SubjectType.choices)
+    lead, customer, deal, contract = subject_fks("comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "created_at"]),
+            models.Index(fields=["customer", "created_at"]),
+            models.Index(fields=["deal", "created_at"]),
+            models.Index(fields=["contract", "created_at"]),
+        ]
+        constraints = [one_subject_constraint("comment_has_one_subject")]
+
+
+class Attachment(SubjectMixin, TimeStampedModel):
+    """A file on a record, stored under the data dir with a generated name."""
+
+    subject_type = models.CharField(max_length=10, choices=SubjectType.choices)
+    lead, customer, deal, contract = subject_fks("attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    objects = SubjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["lead", "-created_at"]),
+            models.Index(fields=["customer", "-created_at"]),
+            models.Index(fields=["deal", "-created_at"]),
+            models.Index(fields=["contract", "-created_at"]),
+        ]
+        constraints = [one_subject_constraint("attachment_has_one_subject")]
+
+
+class Notification(models.Model):
+    """A message to one user. Created in-app by services; other channels deliver copies."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    # What it is about: any record, e.g. ("deal", 42) or ("task", 7); the client links to it.
+    target_type = models.CharField(max_length=16, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+
+class NotificationDelivery(models.Model):
+    """One attempt to deliver a notification through a channel other than in-app."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=24)
+    status = models.CharField(max_length=12, default="pending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="one_delivery_per_channel"
+            )
+        ]

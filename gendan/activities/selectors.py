@@ -4,11 +4,9 @@ from django.utils import timezone
 
 from gendan.activities.choices import TaskStatus
 from gendan.activities.models import Activity, Task, TimelineEvent
-from gendan.activities.services import SUBJECT_MODELS
+from gendan.activities.subjects import SUBJECT_FIELDS, subject_model
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
-
-SUBJECT_FIELDS = {"lead": "lead_id", "customer": "customer_id", "deal": "deal_id"}
 
 
 def _subject_filter(qs, filters: dict):
@@ -77,9 +75,9 @@ def task_get(*, actor, task_id: int) -> Task:
 
 def timeline(*, actor, subject_type: str, subject_id: int):
     """Everything that happened to one record, newest first; 404 outside the actor's scope."""
-    model = SUBJECT_MODELS.get(subject_type)
+    model = subject_model(subject_type)
     if model is None:
-        raise ValidationFailed(errors={"subject_type": "Use lead, customer or deal."})
+        raise ValidationFailed(errors={"subject_type": "Use lead, customer, deal or contract."})
     if not model.objects.visible_to(actor).filter(pk=subject_id).exists():
         raise NotFound()
     return (

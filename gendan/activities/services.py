@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan.activities.choices import EventKind, SubjectType, TaskStatus
+from gendan.activities.choices import EventKind, TaskStatus
 from gendan.activities.models import Activity, Task
+from gendan.activities.subjects import subject_model
 from gendan.activities.timeline import event_record, subject_fields
 from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.core.scoping import check_assignable, effective_scope
@@ -17,12 +18,10 @@ from gendan.deals.models import Deal
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead
 
-SUBJECT_MODELS = {SubjectType.LEAD: Lead, SubjectType.CUSTOMER: Customer, SubjectType.DEAL: Deal}
-
 
 def subject_get(*, actor, subject_type: str, subject_id: int, field: str = "subject_id"):
     """The lead / customer / deal, if the actor may see it; else a 422 on `field`."""
-    model = SUBJECT_MODELS.get(subject_type)
+    model = subject_model(subject_type)
     if model is None:
         raise ValidationFailed(errors={"subject_type": _("Unknown subject type.")})
     subject = model.objects.visible_to(actor).filter(pk=subject_id).first()
@@ -165,9 +164,7 @@ def task_visible(*, actor, task_id: int) -> Task:
 @transaction.atomic
 def task_update(*, actor, task_id: int, data: dict, version: int | None = None) -> Task:
     task_visible(actor=actor, task_id=task_id)
-    task = lock_for_update(
-        Task.objects.select_related("lead", "customer", "deal"), task_id, expected_version=version
-    )
+    task = lock_for_update(Task.objects.all(), task_id, expected_version=version)
     data = dict(data)
     if "assignee_id" in data:
         if data["assignee_id"] is None:
@@ -178,7 +175,7 @@ def task_update(*, actor, task_id: int, data: dict, version: int | None = None) 
         data["done_at"] = timezone.now() if status == TaskStatus.DONE else None
     changes = apply_changes(task, data)
     save_changes(task, changes)
-    subject = task.lead or task.customer or task.deal
+    subject = task.subject
     if subject is not None and "status" in changes and task.status != TaskStatus.OPEN:
         kind = EventKind.TASK_DONE if task.status == TaskStatus.DONE else EventKind.TASK_CANCELLED
         event_record(subject, kind, actor=actor, task=task, data={"title": task.title})

@@ -11,11 +11,7 @@ from gendan.activities.models import TimelineEvent
 
 
 def subject_type_of(subject: models.Model) -> str:
-    return {
-        "lead": SubjectType.LEAD,
-        "customer": SubjectType.CUSTOMER,
-        "deal": SubjectType.DEAL,
-    }[subject._meta.model_name]
+    return SubjectType(subject._meta.model_name)
 
 
 def subject_fields(subject: models.Model) -> dict:

@@ -16,3 +16,10 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Sequence(models.Model):
+    """Counters for human-readable numbers such as Q-2026-00001 (see `core.numbering`)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.PositiveBigIntegerField(default=0)

@@ -1,0 +1,4 @@
+from ninja import Router
+
+plans_router = Router(tags=["payment-plans"])
+payments_router = Router(tags=["payments"])
