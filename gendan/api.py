@@ -4,6 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DataError
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -33,7 +34,6 @@ logger = logging.getLogger("gendan.api")
 class Utf8JSONRenderer(JSONRenderer):
     """Chinese text goes out as UTF-8, readable in logs and curl, not as \\u escapes."""
 
-    media_type = "application/json; charset=utf-8"
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -84,9 +84,12 @@ def on_domain_error(request, exc: DomainError):
 
 
 def _field_name(loc) -> str:
-    # ninja reports ("body", "payload", "amount") or ("query", "status"): keep the field path.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "filters")]
-    return ".".join(parts) or "__all__"
+    # ninja reports ("body", "payload", "amount") or ("query", "filters", "status"): keep the
+    # field path. Only the leading source is dropped, so a field called "body" keeps its name.
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts if p not in ("payload", "filters")) or "__all__"
 
 
 @api.exception_handler(NinjaValidationError)
@@ -128,6 +131,14 @@ def on_value_out_of_range(request, exc):
 
 api.add_exception_handler(OverflowError, on_value_out_of_range)
 api.add_exception_handler(DataError, on_value_out_of_range)
+
+
+@api.exception_handler(ProtectedError)
+def on_protected(request, exc):
+    # A delete that other records still refer to: the services check the usual cases first.
+    return api.create_response(
+        request, {"detail": _("Other records still refer to this one.")}, status=409
+    )
 
 
 @api.exception_handler(Exception)

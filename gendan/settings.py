@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gendan.deals",
     "gendan.activities",
     "gendan.sales",
+    "gendan.web",
 ]
 
 MIDDLEWARE = [
@@ -85,12 +86,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gendan.core.middleware.ApiJsonErrorsMiddleware",
+    "gendan.core.middleware.DomainErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "gendan.urls"
 WSGI_APPLICATION = "gendan.wsgi.application"
 AUTH_USER_MODEL = "org.User"
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:workbench"
+LOGOUT_REDIRECT_URL = "web:login"
 
 TEMPLATES = [
     {
@@ -103,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gendan.web.context.navigation",
             ],
         },
     }
@@ -145,6 +150,19 @@ else:
         "immediate": False,
     }
 HUEY["consumer"] = {"workers": int(os.environ.get("GENDAN_WORKERS", "2")), "worker_type": "thread"}
+
+# Cache: shared by all web processes (login rate limits); Redis when configured.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
 
 # Mail ---------------------------------------------------------------------------------------
 
@@ -190,6 +208,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,11 +1,18 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 from gendan.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gendan.sales.urls")),
+    path("leads/", include("gendan.leads.urls")),
+    path("customers/", include("gendan.customers.urls")),
+    path("contacts/", include("gendan.customers.contact_urls")),
+    path("deals/", include("gendan.deals.urls")),
+    path("tasks/", include("gendan.activities.urls")),
+    path("notifications/", include("gendan.activities.notification_urls")),
+    path("", include("gendan.web.urls")),
 ]

@@ -17,6 +17,7 @@ def _gendan(args, tmp_path, **env):
     }
     if "DATABASE_URL" not in env:
         full_env.pop("DATABASE_URL", None)
+    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
     return subprocess.run(
         [sys.executable, "-m", "gendan", *args],
         env=full_env,

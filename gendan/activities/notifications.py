@@ -59,3 +59,26 @@ def notify(
 
             transaction.on_commit(lambda: notifications_deliver(ids))
     return created
+
+
+def notify_assigned(
+    record, *, actor, kind: str | None = None, user=None, message: str | None = None, data=None
+) -> None:
+    """Tell the new owner (or `user`) that `record` is now theirs; silent for one's own action.
+
+    The message is the record's name (or a task's title): language-neutral data, while the
+    notification's title is its kind, translated when it is read.
+    """
+    from gendan.activities.choices import NotificationKind
+
+    user_id = user.pk if user is not None else record.owner_id
+    if actor is not None and user_id == actor.pk:
+        return
+    notify(
+        recipients=[user if user is not None else record.owner],
+        kind=kind or NotificationKind.ASSIGNED,
+        actor=actor,
+        message=message if message is not None else str(record),
+        target=record,
+        data=data,
+    )

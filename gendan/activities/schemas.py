@@ -1,9 +1,17 @@
 from datetime import datetime
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
-from gendan.activities.choices import Channel, Outcome, SubjectType, TaskPriority, TaskStatus
+from gendan.activities.choices import (
+    Channel,
+    NotificationKind,
+    Outcome,
+    SubjectType,
+    TaskPriority,
+    TaskStatus,
+)
 
 
 class ActivityOut(Schema):
@@ -145,3 +153,110 @@ class TimelineEventOut(Schema):
     @staticmethod
     def resolve_actor_name(obj):
         return obj.actor.name if obj.actor_id else None
+
+
+# Comments -----------------------------------------------------------------------------------
+
+
+class SubjectFilter(Schema):
+    subject_type: SubjectType
+    subject_id: int
+
+
+class MentionOut(Schema):
+    id: int
+    username: str
+    name: str
+
+
+class CommentOut(Schema):
+    id: int
+    subject_type: SubjectType
+    subject_id: int
+    author_id: int
+    author_name: str = Field(alias="author.name")
+    body: str
+    mentions: list[MentionOut]
+    edited_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_mentions(obj):
+        return list(obj.mentions.all())
+
+
+class CommentIn(Schema):
+    subject_type: SubjectType
+    subject_id: int
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class CommentPatch(Schema):
+    body: str | None = Field(None, min_length=1, max_length=5000)
+    version: int | None = None
+
+
+# Attachments --------------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: int
+    subject_type: SubjectType
+    subject_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int
+    uploaded_by_name: str = Field(alias="uploaded_by.name")
+    download_url: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_download_url(obj):
+        return reverse("api:attachment_download", kwargs={"attachment_id": obj.pk})
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    message: str
+    actor_id: int | None
+    actor_name: str | None
+    target_type: str
+    target_id: int | None
+    data: dict
+    created_at: datetime
+    read_at: datetime | None
+
+    @staticmethod
+    def resolve_title(obj):
+        # The kind's label in the reader's language, looked up when read, not when written.
+        if obj.kind in NotificationKind.values:
+            return str(NotificationKind(obj.kind).label)
+        return obj.kind
+
+    @staticmethod
+    def resolve_actor_name(obj):
+        return obj.actor.name if obj.actor_id else None
+
+
+class NotificationFilter(Schema):
+    unread: bool | None = None
+    kind: NotificationKind | None = None
+
+
+class UnreadCountOut(Schema):
+    count: int
+
+
+class ReadAllOut(Schema):
+    updated: int

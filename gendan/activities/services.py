@@ -1,14 +1,26 @@
-"""Writes for follow-up records and tasks."""
+"""Writes for follow-up records, tasks, comments, attachments and notifications."""
 
+from uuid import uuid4
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan.activities.choices import EventKind, TaskStatus
-from gendan.activities.models import Activity, Task
-from gendan.activities.subjects import subject_model
+from gendan.activities import mentions, uploads
+from gendan.activities.choices import EventKind, NotificationKind, TaskStatus
+from gendan.activities.models import (
+    Activity,
+    Attachment,
+    Comment,
+    Notification,
+    Task,
+    TimelineEvent,
+)
+from gendan.activities.notifications import notify, notify_assigned
+from gendan.activities.subjects import SUBJECT_FIELDS, subject_model
 from gendan.activities.timeline import event_record, subject_fields
-from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from gendan.core.errors import NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
 from gendan.core.scoping import check_assignable, effective_scope
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers import services as customer_services
@@ -17,10 +29,11 @@ from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead
+from gendan.sales.models import Contract
 
 
 def subject_get(*, actor, subject_type: str, subject_id: int, field: str = "subject_id"):
-    """The lead / customer / deal, if the actor may see it; else a 422 on `field`."""
+    """The lead / customer / deal / contract, if the actor may see it; else a 422 on `field`."""
     model = subject_model(subject_type)
     if model is None:
         raise ValidationFailed(errors={"subject_type": _("Unknown subject type.")})
@@ -33,7 +46,7 @@ def subject_get(*, actor, subject_type: str, subject_id: int, field: str = "subj
 def _customer_id_of(subject) -> int | None:
     if isinstance(subject, Customer):
         return subject.pk
-    if isinstance(subject, Deal):
+    if isinstance(subject, Deal | Contract):
         return subject.customer_id
     return None
 
@@ -151,7 +164,25 @@ def task_create(*, actor, data: dict) -> Task:
         event_record(
             subject, EventKind.TASK_CREATED, actor=actor, task=task, data={"title": task.title}
         )
+    _notify_task_assigned(task, actor=actor)
     return task
+
+
+def _notify_task_assigned(task: Task, *, actor) -> None:
+    if task.assignee_id == actor.pk:
+        return
+    notify_assigned(
+        task,
+        actor=actor,
+        kind=NotificationKind.TASK_ASSIGNED,
+        user=task.assignee,
+        message=task.title,
+        data={
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+            "subject_type": task.subject_type,
+            "subject_id": task.subject_id,
+        },
+    )
 
 
 def task_visible(*, actor, task_id: int) -> Task:
@@ -175,6 +206,8 @@ def task_update(*, actor, task_id: int, data: dict, version: int | None = None) 
         data["done_at"] = timezone.now() if status == TaskStatus.DONE else None
     changes = apply_changes(task, data)
     save_changes(task, changes)
+    if "assignee_id" in changes:
+        _notify_task_assigned(task, actor=actor)
     subject = task.subject
     if subject is not None and "status" in changes and task.status != TaskStatus.OPEN:
         kind = EventKind.TASK_DONE if task.status == TaskStatus.DONE else EventKind.TASK_CANCELLED
@@ -188,3 +221,225 @@ def task_delete(*, actor, task_id: int) -> None:
     if task.created_by_id != actor.pk and effective_scope(actor) == "own":
         raise PermissionDenied(_("Only the creator or a manager can delete a task."))
     task.delete()
+
+
+# Comments -----------------------------------------------------------------------------------
+
+EXCERPT_LENGTH = 140
+MAX_COMMENT = 5000
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+
+
+def _comment_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed(errors={"body": _("Write something.")})
+    if len(body) > MAX_COMMENT:
+        raise ValidationFailed(
+            errors={"body": _("At most %(max)d characters.") % {"max": MAX_COMMENT}}
+        )
+    return body
+
+
+def _notify_mentioned(comment: Comment, subject, users, *, actor) -> None:
+    """Mentioned users who may see the record hear of it; the others are not told about it."""
+    visible = subject_model(comment.subject_type).objects
+    readers = [
+        user
+        for user in users
+        if user.pk != actor.pk and visible.visible_to(user).filter(pk=subject.pk).exists()
+    ]
+    notify(
+        recipients=readers,
+        kind=NotificationKind.MENTIONED,
+        actor=actor,
+        message=excerpt(comment.body),
+        target=subject,
+        data={"comment_id": comment.pk},
+    )
+
+
+def _subject_events(row, kind: str, key: str):
+    """The timeline event a comment or attachment wrote on its subject."""
+    return TimelineEvent.objects.filter(
+        kind=kind,
+        **{SUBJECT_FIELDS[row.subject_type]: row.subject_id, f"data__{key}": row.pk},
+    )
+
+
+@transaction.atomic
+def comment_create(*, actor, data: dict) -> Comment:
+    """A comment on a record; each `@username` it mentions is told (if they may see it)."""
+    subject = subject_get(
+        actor=actor, subject_type=data["subject_type"], subject_id=data["subject_id"]
+    )
+    body = _comment_body(data.get("body"))
+    mentioned = mentions.mentioned_users(body)
+    comment = Comment.objects.create(author=actor, body=body, **subject_fields(subject))
+    comment.mentions.set(mentioned)
+    event_record(
+        subject,
+        EventKind.COMMENT_ADDED,
+        actor=actor,
+        data={"comment_id": comment.pk, "excerpt": excerpt(body)},
+    )
+    _notify_mentioned(comment, subject, mentioned, actor=actor)
+    return comment
+
+
+def comment_visible(*, actor, comment_id: int) -> Comment:
+    comment = Comment.objects.visible_to(actor).filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound()
+    return comment
+
+
+@transaction.atomic
+def comment_update(*, actor, comment_id: int, data: dict, version: int | None = None) -> Comment:
+    """Only the author edits; users newly mentioned by the edit are told, the others not again."""
+    current = comment_visible(actor=actor, comment_id=comment_id)
+    if current.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can edit a comment."))
+    comment = lock_for_update(Comment.objects.all(), comment_id, expected_version=version)
+    if "body" not in data:
+        return comment
+    body = _comment_body(data["body"])
+    changes = apply_changes(comment, {"body": body})
+    if not changes:
+        return comment
+    comment.edited_at = timezone.now()
+    changes["edited_at"] = (None, comment.edited_at)
+    save_changes(comment, changes)
+    before = set(comment.mentions.values_list("pk", flat=True))
+    mentioned = mentions.mentioned_users(body)
+    comment.mentions.set(mentioned)
+    _subject_events(comment, EventKind.COMMENT_ADDED, "comment_id").update(
+        data={"comment_id": comment.pk, "excerpt": excerpt(body)}
+    )
+    newly = [user for user in mentioned if user.pk not in before]
+    _notify_mentioned(comment, comment.subject, newly, actor=actor)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor, comment_id: int) -> None:
+    """The author or an administrator; the comment's timeline entry goes with it."""
+    comment = comment_visible(actor=actor, comment_id=comment_id)
+    if comment.author_id != actor.pk and not actor.is_admin:
+        raise PermissionDenied(_("Only the author or an administrator can delete a comment."))
+    _subject_events(comment, EventKind.COMMENT_ADDED, "comment_id").delete()
+    comment.delete()
+
+
+# Attachments --------------------------------------------------------------------------------
+
+
+def _check_upload(file) -> uploads.FileKind:
+    if file is None:
+        raise ValidationFailed(errors={"file": _("Choose a file to upload.")})
+    limit_mb = settings.GENDAN_MAX_UPLOAD_MB
+    if file.size > limit_mb * 1024 * 1024:
+        raise PayloadTooLarge(
+            _("The file is larger than %(limit)d MB, the most this server accepts.")
+            % {"limit": limit_mb}
+        )
+    if not file.size:
+        raise ValidationFailed(errors={"file": _("The file is empty.")})
+    kind = uploads.detect(file, file.name or "")
+    if kind is None:
+        raise ValidationFailed(
+            errors={
+                "file": _(
+                    "This type of file is not accepted. Upload a PDF, an image (PNG, JPEG, GIF, "
+                    "WebP), a Word, Excel or PowerPoint document, a ZIP archive, or a text or "
+                    "CSV file in UTF-8."
+                )
+            }
+        )
+    return kind
+
+
+def attachment_create(*, actor, subject_type: str, subject_id: int, file) -> Attachment:
+    """Store a file on a record under a generated name; its type is checked by its content.
+
+    The file is checked, hashed and copied before the transaction opens, so the database's
+    write lock is not held while megabytes move; if the row cannot be written the copy is
+    removed again.
+    """
+    subject = subject_get(actor=actor, subject_type=subject_type, subject_id=subject_id)
+    kind = _check_upload(file)
+    attachment = Attachment(
+        **subject_fields(subject),
+        uploaded_by=actor,
+        filename=uploads.clean_filename(file.name, kind.extension),
+        content_type=kind.content_type,
+        size=file.size,
+        sha256=uploads.sha256(file),
+    )
+    attachment.file.save(f"{uuid4().hex}.{kind.extension}", file, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            event_record(
+                subject,
+                EventKind.ATTACHMENT_ADDED,
+                actor=actor,
+                data={
+                    "attachment_id": attachment.pk,
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "size": attachment.size,
+                },
+            )
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_visible(*, actor, attachment_id: int) -> Attachment:
+    attachment = Attachment.objects.visible_to(actor).filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor, attachment_id: int) -> None:
+    """The uploader or an administrator; the stored file is removed once the delete commits."""
+    attachment = attachment_visible(actor=actor, attachment_id=attachment_id)
+    if attachment.uploaded_by_id != actor.pk and not actor.is_admin:
+        raise PermissionDenied(
+            _("Only the person who uploaded a file or an administrator can delete it.")
+        )
+    storage, name = attachment.file.storage, attachment.file.name
+    _subject_events(attachment, EventKind.ATTACHMENT_ADDED, "attachment_id").delete()
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification_id: int) -> Notification:
+    """Mark one of the actor's own notifications read (someone else's answers 404)."""
+    notification = Notification.objects.filter(recipient_id=actor.pk, pk=notification_id).first()
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor read; the number marked."""
+    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -47,3 +47,10 @@ class Conflict(DomainError):
 
 class StaleVersion(Conflict):
     default_detail = _("This record was changed by someone else; reload it and try again.")
+
+
+class PayloadTooLarge(DomainError):
+    """An upload over the configured size limit."""
+
+    status = 413
+    default_detail = _("The file is too large.")

@@ -29,3 +29,27 @@ class ApiJsonErrorsMiddleware:
                 json_response["Allow"] = response["Allow"]
             return json_response
         return response
+
+
+class DomainErrorPagesMiddleware:
+    """On web pages, a domain error a view did not handle answers as Django would: 404 or 403."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404
+
+        from gendan.core.errors import NotFound, PermissionDenied
+
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exc, NotFound):
+            raise Http404(str(exc.detail)) from exc
+        if isinstance(exc, PermissionDenied):
+            raise DjangoPermissionDenied(str(exc.detail)) from exc
+        return None

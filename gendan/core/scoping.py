@@ -19,6 +19,23 @@ def effective_scope(user) -> str | None:
     return role.scope if role else Scope.OWN
 
 
+def team_subtree_ids(team_id: int) -> set[int]:
+    """A team and every team below it."""
+    from gendan.org.models import Team
+
+    children: dict[int | None, list[int]] = {}
+    for tid, parent_id in Team.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(tid)
+    seen: set[int] = set()
+    stack = [team_id]
+    while stack:
+        tid = stack.pop()
+        if tid not in seen:
+            seen.add(tid)
+            stack.extend(children.get(tid, []))
+    return seen
+
+
 def team_ids(user) -> set[int]:
     """The user's team, the teams they manage, and all their sub-teams (cached per user)."""
     cached = getattr(user, "_gendan_team_ids", None)

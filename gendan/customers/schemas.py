@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from ninja import Schema
 from pydantic import Field
@@ -20,9 +21,21 @@ class CustomerOut(Schema):
     notes: str
     last_activity_at: datetime | None
     next_follow_up_at: datetime | None
+    last_visit_at: datetime | None = None
+    next_visit_at: datetime | None = None
+    satisfaction_avg: Decimal | None = None
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_satisfaction_avg(obj):
+        """Average after-sales satisfaction (1–5), one decimal place; null without scores."""
+        count = getattr(obj, "satisfaction_count", None)
+        if not count:
+            return None
+        average = Decimal(obj.satisfaction_sum) / Decimal(count)
+        return average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class CustomerIn(Schema):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gendan.activities.choices import EventKind
+from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.scoping import check_assignable
@@ -21,6 +22,7 @@ def customer_create(*, actor, data: dict) -> Customer:
     check_assignable(actor, data["owner_id"])
     customer = Customer.objects.create(**data)
     event_record(customer, EventKind.CREATED, actor=actor)
+    notify_assigned(customer, actor=actor)
     return customer
 
 
@@ -42,13 +44,15 @@ def customer_update(*, actor, customer_id: int, data: dict, version: int | None 
     changes = apply_changes(customer, data)
     save_changes(customer, changes)
     changes_record(customer, changes, actor=actor, tracked=CUSTOMER_TRACKED)
+    if "owner_id" in changes:
+        notify_assigned(customer, actor=actor)
     return customer
 
 
 @transaction.atomic
 def customer_delete(*, actor, customer_id: int) -> None:
     customer = customer_visible(actor=actor, customer_id=customer_id)
-    if customer.deals.exists():
+    if customer.deals.exists() or customer.contracts.exists():
         raise Conflict(_("A customer with deals cannot be deleted; mark it churned instead."))
     customer.delete()
 

@@ -24,6 +24,9 @@ from gendan.deals.schemas import (
     StageOut,
     StagePatch,
 )
+from gendan.sales.schemas.contracts import ContractFromDealIn, ContractOut
+from gendan.sales.selectors import contracts as contract_selectors
+from gendan.sales.services import contracts as contract_services
 
 pipelines_router = Router(tags=["pipelines"])
 deals_router = Router(tags=["deals"])
@@ -180,3 +183,15 @@ def collaborator_add(request: HttpRequest, deal_id: int, payload: CollaboratorIn
 def collaborator_remove(request: HttpRequest, deal_id: int, user_id: int):
     services.collaborator_remove(actor=actor(request), deal_id=deal_id, user_id=user_id)
     return Status(204, None)
+
+
+@deals_router.post("/{deal_id}/contract", response={201: ContractOut})
+def deal_contract_create(request: HttpRequest, deal_id: int, payload: ContractFromDealIn):
+    """Create a draft contract from a won deal (its customer, owner, amount, currency and name).
+    409 if the deal is not won or already has a contract that was not terminated."""
+    contract = contract_services.contract_create_from_deal(
+        actor=actor(request), deal_id=deal_id, data=payload.model_dump(exclude_none=True)
+    )
+    return Status(
+        201, contract_selectors.contract_get(actor=actor(request), contract_id=contract.pk)
+    )

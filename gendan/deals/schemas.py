@@ -231,6 +231,7 @@ class StageChangeOut(Schema):
 class BoardFilter(Schema):
     pipeline_id: int | None = None
     owner_id: int | None = None
+    team_id: int | None = None
     q: str | None = None
     stage_id: int | None = None
     cursor: int | None = None

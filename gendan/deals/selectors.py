@@ -9,6 +9,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
+from gendan.core.scoping import team_subtree_ids
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
 
@@ -136,6 +137,7 @@ def deal_board(
     actor,
     pipeline_id: int | None = None,
     owner_id: int | None = None,
+    team_id: int | None = None,
     q: str | None = None,
     stage_id: int | None = None,
     cursor: int | None = None,
@@ -155,6 +157,8 @@ def deal_board(
     base = Deal.objects.visible_to(actor).filter(pipeline=pipeline)
     if owner_id:
         base = base.filter(owner_id=owner_id)
+    if team_id:
+        base = base.filter(owner__team_id__in=team_subtree_ids(team_id))
     base = text_search(base, q, ("name", "customer__name"))
     now = timezone.now()
     stalled_ids = _stalled_q(stages, now)

@@ -5,8 +5,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan.activities.choices import EventKind
+from gendan.activities.choices import EventKind, NotificationKind
 from gendan.activities.models import TimelineEvent
+from gendan.activities.notifications import notify, notify_assigned
 from gendan.activities.timeline import changes_record, event_build, event_record
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gendan.core.scoping import check_assignable
@@ -268,6 +269,15 @@ def deal_create(*, actor, data: dict) -> Deal:
             ),
         ]
     )
+    notify_assigned(deal, actor=actor)
+    if collaborators:
+        notify(
+            recipients=User.objects.filter(pk__in=[c["user_id"] for c in collaborators]),
+            kind=NotificationKind.COLLABORATOR_ADDED,
+            actor=actor,
+            message=deal.name,
+            target=deal,
+        )
     return deal
 
 
@@ -302,6 +312,8 @@ def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) 
         raise _required_error(missing, deal.stage)
     save_changes(deal, changes)
     changes_record(deal, changes, actor=actor, tracked=DEAL_TRACKED)
+    if "owner_id" in changes:
+        notify_assigned(deal, actor=actor)
     if stage_id is not None and stage_id != deal.stage_id:
         deal = _move(actor=actor, deal=deal, stage_id=stage_id, lost_reason=lost_reason)
     return deal
@@ -401,6 +413,8 @@ def deal_move(
 @transaction.atomic
 def deal_delete(*, actor, deal_id: int) -> None:
     deal = deal_visible(actor=actor, deal_id=deal_id)
+    if deal.contracts.exists():
+        raise Conflict(_("A deal with a contract cannot be deleted; it is part of its history."))
     deal.delete()
 
 
@@ -416,6 +430,13 @@ def collaborator_add(*, actor, deal_id: int, user_id: int, role: str = "other") 
     if created:
         event_record(
             deal, EventKind.COLLABORATOR_ADDED, actor=actor, data={"user_id": user_id, "role": role}
+        )
+        notify_assigned(
+            deal,
+            actor=actor,
+            kind=NotificationKind.COLLABORATOR_ADDED,
+            user=collaborator.user,
+            data={"role": role},
         )
     return collaborator
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.activities.choices import EventKind
+from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.scoping import check_assignable
@@ -56,6 +57,7 @@ def lead_create(*, actor, data: dict) -> Lead:
     data["tags"] = _normalise_tags(data.get("tags"))
     lead = Lead.objects.create(**data)
     event_record(lead, EventKind.CREATED, actor=actor, data={"source": lead.source})
+    notify_assigned(lead, actor=actor)
     return lead
 
 
@@ -88,6 +90,8 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
     _check_contact_point(merged)
     save_changes(lead, changes)
     changes_record(lead, changes, actor=actor, tracked=TRACKED)
+    if "owner_id" in changes:
+        notify_assigned(lead, actor=actor)
     return lead
 
 

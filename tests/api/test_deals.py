@@ -346,3 +346,19 @@ def test_card_flags_a_stalled_deal(org, api):
     assert flags == {stalled.pk: True, fresh.pk: False}
     listed = api(org.owner).get("/deals", {"stalled": True}).json()
     assert [d["id"] for d in listed["items"]] == [stalled.pk]
+
+
+def test_a_deal_or_customer_with_a_contract_cannot_be_deleted(org, api):
+    from gendan.sales.models import Contract
+
+    deal = DealFactory(owner=org.owner, amount=Decimal("100"))
+    Contract.objects.create(
+        number="C-TEST-1",
+        customer=deal.customer,
+        deal=deal,
+        amount=Decimal("100"),
+        owner=org.owner,
+    )
+    assert api(org.owner).delete(f"/deals/{deal.pk}").status_code == 409
+    assert api(org.owner).delete(f"/customers/{deal.customer_id}").status_code == 409
+    assert Deal.objects.filter(pk=deal.pk).exists()

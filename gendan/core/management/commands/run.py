@@ -64,6 +64,7 @@ class Command(BaseCommand):
 
         url = f"http://{host}:{port}"
         self.stdout.write(self.style.SUCCESS(f"\nGendan is running at {url}"))
+        self.stdout.write(f"  Web app:   {url}/  (log in with an account below)")
         self.stdout.write(f"  API docs:  {url}/api/v1/docs")
         self.stdout.write(f"  Admin:     {url}/admin/")
         self._print_logins(logins)

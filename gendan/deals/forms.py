@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gendan.deals.choices import RiskLevel
+from gendan.web.widgets import DATETIME_FORMATS, StyledForm, date_input, datetime_input
+
+
+class DealForm(StyledForm):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Deal name"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"col": "col-sm-6", "step": "0.01"}),
+    )
+    expected_close_date = forms.DateField(
+        label=_("Expected close date"), required=False, widget=date_input()
+    )
+    contact_id = forms.TypedChoiceField(
+        label=_("Contact"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"col": "col-sm-6"}),
+    )
+    owner_id = forms.TypedChoiceField(
+        label=_("Owner"), coerce=int, required=False, widget=forms.Select(attrs={"col": "col-sm-6"})
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk"), choices=RiskLevel.choices, widget=forms.Select(attrs={"col": "col-sm-6"})
+    )
+    next_follow_up_at = forms.DateTimeField(
+        label=_("Next follow-up"),
+        required=False,
+        widget=datetime_input(),
+        input_formats=DATETIME_FORMATS,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, owners=(), contacts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_id"].choices = [(u.pk, u.name) for u in owners]
+        self.fields["contact_id"].choices = [("", "—")] + [(c.pk, c.name) for c in contacts]
+        self.fields["expected_close_date"].widget.attrs["col"] = "col-sm-6"
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if not data.get("owner_id"):
+            data.pop("owner_id", None)
+        return data

@@ -1,0 +1,140 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gendan.leads.choices import LeadSource
+from gendan.web.widgets import DATETIME_FORMATS, StyledForm, datetime_input
+
+
+class LeadForm(StyledForm):
+    """Create or edit a lead; `version` guards against overwriting someone else's change."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"col": "col-sm-6"})
+    )
+    company = forms.CharField(
+        label=_("Company"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"col": "col-sm-6"}),
+    )
+    title = forms.CharField(
+        label=_("Job title"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"col": "col-sm-6"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"col": "col-sm-6", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"col": "col-sm-6"}),
+    )
+    wechat = forms.CharField(
+        label=_("WeChat"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"col": "col-sm-6"}),
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=LeadSource.choices,
+        initial=LeadSource.OTHER,
+        widget=forms.Select(attrs={"col": "col-sm-6"}),
+    )
+    owner_id = forms.TypedChoiceField(
+        label=_("Owner"), coerce=int, required=False, widget=forms.Select(attrs={"col": "col-sm-6"})
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separate tags with commas.")
+    )
+    next_follow_up_at = forms.DateTimeField(
+        label=_("Next follow-up"),
+        required=False,
+        widget=datetime_input(),
+        input_formats=DATETIME_FORMATS,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_id"].choices = [(u.pk, u.name) for u in owners]
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["tags"] = [
+            t.strip() for t in (data.get("tags") or "").replace("，", ",").split(",") if t.strip()
+        ]
+        if not data.get("owner_id"):
+            data.pop("owner_id", None)
+        return data
+
+
+class DisqualifyForm(StyledForm):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    disqualify_reason = forms.CharField(label=_("Why is this lead disqualified?"), max_length=255)
+
+
+class ConvertForm(StyledForm):
+    """Convert a lead: a new or existing customer, the contact, and optionally a deal."""
+
+    customer_id = forms.TypedChoiceField(
+        label=_("Customer"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Leave empty to create a new customer from the lead's company."),
+    )
+    customer_name = forms.CharField(label=_("New customer name"), max_length=200, required=False)
+    create_deal = forms.BooleanField(label=_("Also create a deal"), required=False, initial=True)
+    deal_name = forms.CharField(
+        label=_("Deal name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"col": "col-sm-7"}),
+    )
+    deal_amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"col": "col-sm-5", "step": "0.01"}),
+    )
+
+    def __init__(self, *args, customers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer_id"].choices = [("", _("— a new customer —"))] + [
+            (c.pk, c.name) for c in customers
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {"customer_id": data.get("customer_id") or None}
+        if not kwargs["customer_id"] and data.get("customer_name"):
+            kwargs["customer"] = {"name": data["customer_name"]}
+        if data.get("create_deal"):
+            deal = {}
+            if data.get("deal_name"):
+                deal["name"] = data["deal_name"]
+            if data.get("deal_amount") is not None:
+                deal["amount"] = data["deal_amount"]
+            kwargs["deal"] = deal
+        return kwargs
+
+
+class BulkAssignForm(forms.Form):
+    ids = forms.CharField()
+    owner_id = forms.IntegerField()
+
+    def id_list(self) -> list[int]:
+        return [int(x) for x in self.cleaned_data["ids"].split(",") if x.strip().isdigit()][:200]

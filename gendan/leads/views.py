@@ -1,0 +1,221 @@
+"""Lead pages: the list (with bulk assignment), the record page, and its dialogs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gendan.activities import selectors as activity_selectors
+from gendan.core.errors import DomainError
+from gendan.customers.models import Customer
+from gendan.leads import selectors, services
+from gendan.leads.choices import LeadSource, LeadStatus
+from gendan.leads.forms import BulkAssignForm, ConvertForm, DisqualifyForm, LeadForm
+from gendan.web.dialogs import render_dialog, run_service
+from gendan.web.lists import (
+    assignable_users,
+    date_range,
+    paginate_list,
+    read_filters,
+    safe_next,
+)
+
+ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
+
+
+def _hx_redirect(url: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
+
+
+@require_GET
+@login_required
+def lead_list(request):
+    filters = read_filters(
+        request,
+        text=("q", "ordering"),
+        ints=("owner_id",),
+        dates=("created_from", "created_to"),
+        choices={"status": LeadStatus.values, "source": LeadSource.values},
+    )
+    qs = selectors.lead_list(
+        actor=request.user, filters=date_range(filters, ("created_from", "created_to"))
+    )
+    page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
+    return render(
+        request,
+        "leads/lead_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "owners": assignable_users(request.user),
+            "statuses": LeadStatus.choices,
+            "sources": LeadSource.choices,
+            "orderings": ORDERINGS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def lead_detail(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    timeline = activity_selectors.timeline(
+        actor=request.user, subject_type="lead", subject_id=lead.pk
+    ).select_related("contract")
+    tasks = activity_selectors.task_list(
+        actor=request.user, filters={"subject_type": "lead", "subject_id": lead.pk}
+    ).select_related("lead", "customer", "deal", "contract")
+    return render(
+        request,
+        "leads/lead_detail.html",
+        {"lead": lead, "events": list(timeline[:50]), "tasks": list(tasks[:20])},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_create(request):
+    owners = assignable_users(request.user)
+    form = LeadForm(request.POST or None, owners=owners, initial={"owner_id": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        lead = run_service(
+            form, lambda: services.lead_create(actor=request.user, data=form.service_data())
+        )
+        if lead is not None:
+            return _hx_redirect(reverse("leads:detail", args=[lead.pk]))
+    return render_dialog(request, form, title=_("New lead"), action=reverse("leads:create"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_edit(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    initial = {
+        "version": lead.version,
+        **{
+            f: getattr(lead, f)
+            for f in (
+                "name",
+                "company",
+                "title",
+                "phone",
+                "email",
+                "wechat",
+                "source",
+                "owner_id",
+                "next_follow_up_at",
+                "notes",
+            )
+        },
+        "tags": ", ".join(lead.tags or []),
+    }
+    form = LeadForm(request.POST or None, owners=assignable_users(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.lead_update(
+                actor=request.user,
+                lead_id=lead.pk,
+                data=form.service_data(),
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if done is not None:
+            return _hx_redirect(reverse("leads:detail", args=[lead.pk]))
+    return render_dialog(
+        request, form, title=_("Edit lead"), action=reverse("leads:edit", args=[lead.pk])
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_disqualify(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    form = DisqualifyForm(request.POST or None, initial={"version": lead.version})
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.lead_update(
+                actor=request.user,
+                lead_id=lead.pk,
+                data={
+                    "status": LeadStatus.DISQUALIFIED,
+                    "disqualify_reason": form.cleaned_data["disqualify_reason"],
+                },
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if done is not None:
+            return _hx_redirect(reverse("leads:detail", args=[lead.pk]))
+    return render_dialog(
+        request,
+        form,
+        title=_("Disqualify lead"),
+        action=reverse("leads:disqualify", args=[lead.pk]),
+        submit=_("Disqualify"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_convert(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    customers = Customer.objects.visible_to(request.user).order_by("name")[:200]
+    form = ConvertForm(
+        request.POST or None,
+        customers=customers,
+        initial={
+            "customer_name": lead.company or lead.name,
+            "deal_name": lead.company or lead.name,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        links = run_service(
+            form,
+            lambda: services.lead_convert(
+                actor=request.user, lead_id=lead.pk, **form.service_kwargs()
+            ),
+        )
+        if links is not None:
+            messages.success(request, _("Lead converted."))
+            if links.get("deal_id"):
+                return _hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
+            return _hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
+    return render_dialog(
+        request,
+        form,
+        title=_("Convert lead"),
+        action=reverse("leads:convert", args=[lead.pk]),
+        submit=_("Convert"),
+        intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
+    )
+
+
+@require_POST
+@login_required
+def lead_bulk_assign(request):
+    form = BulkAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose leads and an owner."))
+        return redirect(safe_next(request, reverse("leads:list")))
+    done, failed = 0, 0
+    for lead_id in form.id_list():
+        try:
+            services.lead_update(
+                actor=request.user,
+                lead_id=lead_id,
+                data={"owner_id": form.cleaned_data["owner_id"]},
+            )
+            done += 1
+        except DomainError:
+            failed += 1
+    if done:
+        messages.success(request, _("%(n)d leads assigned.") % {"n": done})
+    if failed:
+        messages.warning(request, _("%(n)d leads could not be assigned.") % {"n": failed})
+    return redirect(safe_next(request, reverse("leads:list")))

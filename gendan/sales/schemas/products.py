@@ -1,0 +1,49 @@
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    sku: str
+    unit: str
+    list_price: Decimal
+    currency: str
+    description: str
+    active: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    sku: str = Field(min_length=1, max_length=64)
+    unit: str = Field("", max_length=32)
+    list_price: Decimal
+    currency: str = Field("CNY", **CURRENCY)
+    description: str = ""
+    active: bool = True
+
+
+class ProductPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    sku: str | None = Field(None, min_length=1, max_length=64)
+    unit: str | None = Field(None, max_length=32)
+    list_price: Decimal | None = None
+    currency: str | None = Field(None, **CURRENCY)
+    description: str | None = None
+    active: bool | None = None
+    version: int | None = None
+
+
+class ProductFilter(Schema):
+    q: str | None = None
+    active: bool | None = None
+    currency: str | None = None
+    ordering: str | None = None

@@ -1,0 +1,87 @@
+"""Reads of contracts. Planned and overdue amounts are computed in SQL (one correlated
+subquery each), so a page of contracts costs the same few queries whatever its size."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from gendan.core.errors import NotFound
+from gendan.core.scoping import effective_scope
+from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.org.choices import Scope
+from gendan.sales.models import MONEY, Contract, PaymentPlan
+
+CENT = Decimal("0.01")
+CONTRACT_ORDERING = ("created_at", "number", "signed_at")
+
+
+def money(value) -> Decimal:
+    """Two places, rounded half up (SQLite may hand sums back as floats)."""
+    if value is None:
+        value = 0
+    if isinstance(value, float):
+        value = str(value)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def contract_scoped(queryset: QuerySet, actor, *, field: str = "contract") -> QuerySet:
+    """Rows of `queryset` (plans, payments, milestones) whose contract the actor may see."""
+    scope = effective_scope(actor)
+    if scope is None:
+        return queryset.none()
+    if scope == Scope.ALL:
+        return queryset
+    visible = Contract.objects.visible_to(actor).values("pk")
+    return queryset.filter(**{f"{field}__in": visible})
+
+
+def _plan_total(expression, **filters):
+    money_field = DecimalField(**MONEY)
+    total = (
+        PaymentPlan.objects.filter(contract=OuterRef("pk"), **filters)
+        .order_by()
+        .values("contract")
+        .annotate(total=Sum(expression, output_field=money_field))
+        .values("total")[:1]
+    )
+    return Coalesce(
+        Subquery(total, output_field=money_field), Value(Decimal("0")), output_field=money_field
+    )
+
+
+def with_amounts(queryset: QuerySet, *, today=None) -> QuerySet:
+    """`planned_total` (Σ installments) and `overdue_total` (Σ of what is still due on
+    installments whose due date has passed) on each contract."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        planned_total=_plan_total(F("amount")),
+        overdue_total=_plan_total(F("amount") - F("received_amount"), due_date__lt=today),
+    )
+
+
+def _contract_queryset(actor):
+    return with_amounts(
+        Contract.objects.visible_to(actor).select_related("customer", "owner", "pm", "deal")
+    )
+
+
+def contract_list(*, actor, filters: dict):
+    qs = _contract_queryset(actor)
+    qs = text_search(qs, filters.get("q"), ("number", "title", "customer__name"))
+    qs = exact_filters(qs, filters, ("status", "customer_id", "deal_id", "owner_id", "pm_id"))
+    qs = range_filters(
+        qs, filters, {"signed_from": "signed_at__gte", "signed_to": "signed_at__lte"}
+    )
+    if filters.get("overdue") is not None:
+        overdue = Q(overdue_total__gt=0)
+        qs = qs.filter(overdue) if filters["overdue"] else qs.exclude(overdue)
+    return ordered(qs, filters.get("ordering"), CONTRACT_ORDERING, "-created_at")
+
+
+def contract_get(*, actor, contract_id: int) -> Contract:
+    contract = _contract_queryset(actor).filter(pk=contract_id).first()
+    if contract is None:
+        raise NotFound()
+    return contract

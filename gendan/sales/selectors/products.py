@@ -1,0 +1,29 @@
+"""Reads of the product catalogue. Every signed-in user reads it; it holds no customer data."""
+
+from gendan.core.errors import NotFound
+from gendan.core.scoping import effective_scope
+from gendan.core.selectors import exact_filters, ordered, text_search
+from gendan.sales.models import Product
+
+PRODUCT_ORDERING = ("name", "sku", "list_price", "created_at", "updated_at")
+
+
+def _products(actor):
+    # The catalogue is shared by the whole organisation: anyone signed in and active reads it.
+    if effective_scope(actor) is None:
+        return Product.objects.none()
+    return Product.objects.all()
+
+
+def product_list(*, actor, filters: dict):
+    qs = _products(actor)
+    qs = text_search(qs, filters.get("q"), ("name", "sku"))
+    qs = exact_filters(qs, filters, ("active", "currency"))
+    return ordered(qs, filters.get("ordering"), PRODUCT_ORDERING, "name")
+
+
+def product_get(*, actor, product_id: int) -> Product:
+    product = _products(actor).filter(pk=product_id).first()
+    if product is None:
+        raise NotFound()
+    return product

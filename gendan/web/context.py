@@ -1,0 +1,42 @@
+"""Template context for every page: the navigation and the unread notification count."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+NAVIGATION = [
+    # (key, label, url name, icon)
+    ("workbench", _("Workbench"), "web:workbench", "bi-house-door"),
+    ("leads", _("Leads"), "leads:list", "bi-person-lines-fill"),
+    ("customers", _("Customers"), "customers:list", "bi-building"),
+    ("board", _("Deals"), "deals:board", "bi-kanban"),
+    ("tasks", _("Tasks"), "tasks:list", "bi-check2-square"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from gendan.activities import selectors as activity_selectors
+
+    match = getattr(request, "resolver_match", None)
+    current = match.namespace if match and match.namespace not in ("", "web") else ""
+    if match and match.namespace == "deals":
+        current = "board"
+    if match and match.namespace == "contacts":
+        current = "customers"
+    if match and match.view_name == "web:workbench":
+        current = "workbench"
+    return {
+        "nav_items": [
+            {
+                "key": key,
+                "label": label,
+                "url": reverse(url),
+                "icon": icon,
+                "active": key == current,
+            }
+            for key, label, url, icon in NAVIGATION
+        ],
+        "unread_notifications": activity_selectors.notification_unread_count(actor=user),
+    }

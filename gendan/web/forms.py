@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gendan.activities.choices import Channel, Outcome, SubjectType
+
+
+def _in_three_days():
+    local = timezone.localtime() + timedelta(days=3)
+    return local.replace(hour=10, minute=0, second=0, microsecond=0)
+
+
+class FollowUpForm(forms.Form):
+    """Log a follow-up (跟进记录): fields map one to one onto `activity_log`."""
+
+    subject_type = forms.ChoiceField(choices=SubjectType.choices, widget=forms.HiddenInput)
+    subject_id = forms.IntegerField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.CALL)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, initial=Outcome.NEUTRAL
+    )
+    summary = forms.CharField(
+        label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_follow_up_at = forms.DateTimeField(
+        label=_("Next follow-up"),
+        required=False,
+        initial=_in_three_days,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    objection = forms.BooleanField(label=_("Customer raised an objection"), required=False)
+    requirement_changed = forms.BooleanField(label=_("Requirement changed"), required=False)

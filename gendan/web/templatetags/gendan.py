@@ -1,0 +1,119 @@
+"""Template helpers: links to records, money, relative ages."""
+
+from decimal import Decimal
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+
+
+@register.simple_tag
+def record_url(record) -> str:
+    """The page of a lead, customer, contact, deal or contract; '' until that page exists."""
+    if record is None:
+        return ""
+    name = record._meta.model_name
+    try:
+        return reverse(f"{name}s:detail", args=[record.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def money(value, currency: str = "CNY") -> str:
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = CURRENCY_SIGNS.get(currency or "CNY", f"{currency} ")
+    return f"{sign}{amount:,.2f}"
+
+
+@register.filter
+def age(value) -> str:
+    """'3 days', '5 hours' since a moment."""
+    if not value:
+        return ""
+    seconds = max(0, int((timezone.now() - value).total_seconds()))
+    days = seconds // 86400
+    if days:
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    hours = seconds // 3600
+    if hours:
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return _("just now")
+
+
+@register.filter
+def days_since(value) -> int:
+    if not value:
+        return 0
+    return max(0, (timezone.now() - value).days)
+
+
+@register.filter
+def is_overdue(value) -> bool:
+    return bool(value) and value < timezone.now()
+
+
+@register.filter
+def local_name(obj) -> str:
+    """A pipeline's or stage's name in the reader's language (`name_zh` for Chinese)."""
+    from django.utils.translation import get_language
+
+    if obj is None:
+        return ""
+    name_zh = getattr(obj, "name_zh", "") if not isinstance(obj, dict) else obj.get("name_zh")
+    name = getattr(obj, "name", "") if not isinstance(obj, dict) else obj.get("name")
+    if name_zh and (get_language() or "").startswith("zh"):
+        return name_zh
+    return name or name_zh or ""
+
+
+EVENT_ICONS = {
+    "created": "bi-plus-circle",
+    "follow_up": "bi-chat-left-text",
+    "stage_changed": "bi-arrow-right-circle",
+    "status_changed": "bi-flag",
+    "owner_changed": "bi-person-check",
+    "amount_changed": "bi-currency-yen",
+    "task_created": "bi-list-check",
+    "task_done": "bi-check2-circle",
+    "converted": "bi-shuffle",
+    "comment_added": "bi-chat-dots",
+    "attachment_added": "bi-paperclip",
+    "payment_recorded": "bi-cash-coin",
+    "visit_logged": "bi-emoji-smile",
+}
+
+
+@register.filter
+def event_icon(event) -> str:
+    return EVENT_ICONS.get(event.kind, "bi-dot")
+
+
+@register.filter
+def event_text(event) -> str:
+    """A one-line description of what changed, from the event's data."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == "stage_changed":
+        return f"{data.get('from_name', '')} → {data.get('to_name', '')}"
+    if kind in ("status_changed", "owner_changed", "amount_changed"):
+        text = f"{data.get('from') or '—'} → {data.get('to') or '—'}"
+        if data.get("lost_reason"):
+            text += f" ({data['lost_reason']})"
+        return text
+    if kind == "updated":
+        return ", ".join(sorted((data.get("fields") or {}).keys()))
+    for key in ("excerpt", "name", "title", "number"):
+        if data.get(key):
+            return str(data[key])
+    if data.get("amount"):
+        return money(data["amount"], data.get("currency") or "CNY")
+    return ""
