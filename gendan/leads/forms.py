@@ -130,11 +130,3 @@ class ConvertForm(StyledForm):
                 deal["amount"] = data["deal_amount"]
             kwargs["deal"] = deal
         return kwargs
-
-
-class BulkAssignForm(forms.Form):
-    ids = forms.CharField()
-    owner_id = forms.IntegerField()
-
-    def id_list(self) -> list[int]:
-        return [int(x) for x in self.cleaned_data["ids"].split(",") if x.strip().isdigit()][:200]

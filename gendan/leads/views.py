@@ -3,24 +3,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gendan.activities import selectors as activity_selectors
-from gendan.core.errors import DomainError
 from gendan.customers.models import Customer
 from gendan.leads import selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
-from gendan.leads.forms import BulkAssignForm, ConvertForm, DisqualifyForm, LeadForm
+from gendan.leads.forms import ConvertForm, DisqualifyForm, LeadForm
 from gendan.web.dialogs import render_dialog, run_service
 from gendan.web.lists import (
     assignable_users,
     date_range,
     paginate_list,
     read_filters,
-    safe_next,
 )
 
 ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
@@ -194,28 +192,3 @@ def lead_convert(request, lead_id: int):
         submit=_("Convert"),
         intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
     )
-
-
-@require_POST
-@login_required
-def lead_bulk_assign(request):
-    form = BulkAssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose leads and an owner."))
-        return redirect(safe_next(request, reverse("leads:list")))
-    done, failed = 0, 0
-    for lead_id in form.id_list():
-        try:
-            services.lead_update(
-                actor=request.user,
-                lead_id=lead_id,
-                data={"owner_id": form.cleaned_data["owner_id"]},
-            )
-            done += 1
-        except DomainError:
-            failed += 1
-    if done:
-        messages.success(request, _("%(n)d leads assigned.") % {"n": done})
-    if failed:
-        messages.warning(request, _("%(n)d leads could not be assigned.") % {"n": failed})
-    return redirect(safe_next(request, reverse("leads:list")))

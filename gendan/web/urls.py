@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gendan.web import auth, views
+from gendan.web import auth, bulk, views
 
 app_name = "web"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("follow-ups/new/", views.follow_up_dialog, name="follow_up_new"),
     path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path("<str:kind>/bulk-assign/", bulk.bulk_assign, name="bulk_assign"),
 ]

@@ -146,9 +146,9 @@ def test_bulk_assign_leads_within_scope(org):
     leads = [LeadFactory(owner=org.owner) for _ in range(3)]
     ids = ",".join(str(lead.pk) for lead in leads[:2])
     response = _client(org.manager).post(
-        "/leads/bulk-assign/", {"ids": ids, "owner_id": org.peer.pk, "next": "/leads/"}
+        "/leads/bulk-assign/", {"ids": ids, "owner_id": org.peer.pk, "next": "/leads/?page=1"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/leads/?page=1"
     owners = list(Lead.objects.order_by("pk").values_list("owner_id", flat=True))
     assert owners == [org.peer.pk, org.peer.pk, org.owner.pk]
     # a rep cannot hand leads to someone else
@@ -214,3 +214,24 @@ def test_notifications_page_opens_the_record_and_marks_read(org):
     assert note.read_at is not None
     other = Notification.objects.get(recipient=org.peer)
     assert client.post(f"/notifications/{other.pk}/open/").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["customers", "deals"])
+def test_bulk_assign_customers_and_deals(org, kind):
+    records = _make(kind, org.owner, 2)
+    ids = ",".join(str(r.pk) for r in records)
+    page = _client(org.manager).get(f"/{kind}/").content.decode()
+    assert 'data-testid="bulk-assign"' in page
+    response = _client(org.manager).post(
+        f"/{kind}/bulk-assign/", {"ids": ids, "owner_id": org.peer.pk}
+    )
+    assert response.status_code == 302
+    model = {"customers": Customer, "deals": Deal}[kind]
+    assert set(model.objects.values_list("owner_id", flat=True)) == {org.peer.pk}
+
+
+def test_bulk_assign_of_an_unknown_kind_is_not_found(org):
+    assert (
+        _client(org.admin).post("/widgets/bulk-assign/", {"ids": "1", "owner_id": 1}).status_code
+        == 404
+    )
