@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gendan.deals",
     "gendan.activities",
     "gendan.sales",
+    "gendan.automation",
     "gendan.web",
 ]
 
@@ -242,6 +243,10 @@ GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_MAX_PAGE_SIZE = 200
 GENDAN_BOARD_CARDS = 20
 GENDAN_BRAND = _("Gendan")
+# Public pool (公海) and assignment: open leads a user may hold, days before a former owner may
+# claim a released lead again.
+GENDAN_MAX_OPEN_LEADS = int(os.environ.get("GENDAN_MAX_OPEN_LEADS", "200"))
+GENDAN_POOL_COOLING_DAYS = int(os.environ.get("GENDAN_POOL_COOLING_DAYS", "7"))
 # Uploads (attachments): the largest file accepted, in megabytes.
 GENDAN_MAX_UPLOAD_MB = int(os.environ.get("GENDAN_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -5,6 +5,7 @@ from django.db.models import Q
 from gendan.core.models import TimeStampedModel
 from gendan.core.scoping import apply_scope, effective_scope
 from gendan.customers.choices import CustomerSize, CustomerStatus
+from gendan.deals.choices import RiskLevel
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -35,6 +36,10 @@ class Customer(TimeStampedModel):
     notes = models.TextField(blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
     next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    risk_level = models.CharField(
+        max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW, db_index=True
+    )
+    risk_reasons = models.JSONField(default=list, blank=True)
 
     objects = CustomerQuerySet.as_manager()
 

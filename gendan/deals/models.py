@@ -85,6 +85,7 @@ class Deal(TimeStampedModel):
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
     next_follow_up_at = models.DateTimeField(null=True, blank=True, db_index=True)
     risk_level = models.CharField(max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    risk_reasons = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
 
     objects = DealQuerySet.as_manager()

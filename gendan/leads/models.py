@@ -39,6 +39,10 @@ class Lead(TimeStampedModel):
     deal = models.ForeignKey(
         "deals.Deal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Public pool (公海): a lead in the pool waits to be claimed; `owner` is its last owner.
+    in_pool = models.BooleanField(default=False)
+    pool_entered_at = models.DateTimeField(null=True, blank=True)
+    pool_reason = models.CharField(max_length=255, blank=True)
 
     objects = LeadQuerySet.as_manager()
 
@@ -50,7 +54,28 @@ class Lead(TimeStampedModel):
             models.Index(fields=["source"]),
             models.Index(fields=["name"]),
             models.Index(fields=["company"]),
+            models.Index(fields=["in_pool", "-pool_entered_at"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class LeadPoolEvent(models.Model):
+    """Claims and releases of pool leads: the history the cooling period is checked against."""
+
+    class Action(models.TextChoices):
+        RELEASED = "released", "released"
+        CLAIMED = "claimed", "claimed"
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="pool_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["lead", "user", "-at"])]

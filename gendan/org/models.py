@@ -48,6 +48,9 @@ class User(AbstractUser):
     )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # How many open leads the user may hold (pool claims and automatic assignment respect it);
+    # empty means the organisation's default (settings.GENDAN_MAX_OPEN_LEADS).
+    max_open_leads = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
