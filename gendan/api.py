@@ -20,6 +20,9 @@ from gendan.activities.api import (
     tasks_router,
     timeline_router,
 )
+from gendan.analytics.api import reports_router, targets_router
+from gendan.automation.api import router as rules_router
+from gendan.automation.channel_api import chat_channels_router, preferences_router
 from gendan.core.api import AUTH
 from gendan.core.errors import DomainError
 from gendan.customers.api import contacts_router, customers_router
@@ -55,6 +58,7 @@ api = NinjaAPI(
 
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
+api.add_router("/me/notification-preferences", preferences_router)
 api.add_router("/users", users_router)
 api.add_router("/teams", teams_router)
 api.add_router("/roles", roles_router)
@@ -76,6 +80,10 @@ api.add_router("/payment-plans", payments.plans_router)
 api.add_router("/payments", payments.payments_router)
 api.add_router("/milestones", delivery.router)
 api.add_router("/visits", visits.router)
+api.add_router("/rules", rules_router)
+api.add_router("/chat-channels", chat_channels_router)
+api.add_router("/reports", reports_router)
+api.add_router("/targets", targets_router)
 
 
 @api.exception_handler(DomainError)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gendan.activities",
     "gendan.sales",
     "gendan.automation",
+    "gendan.analytics",
     "gendan.web",
 ]
 
@@ -247,6 +248,8 @@ GENDAN_BRAND = _("Gendan")
 # claim a released lead again.
 GENDAN_MAX_OPEN_LEADS = int(os.environ.get("GENDAN_MAX_OPEN_LEADS", "200"))
 GENDAN_POOL_COOLING_DAYS = int(os.environ.get("GENDAN_POOL_COOLING_DAYS", "7"))
+# The address people open Gendan at: links in e-mails and chat messages start with it.
+GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
 # Uploads (attachments): the largest file accepted, in megabytes.
 GENDAN_MAX_UPLOAD_MB = int(os.environ.get("GENDAN_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

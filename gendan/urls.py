@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gendan.api import api
+from gendan.sales import urls as sales_urls
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("deals/", include("gendan.deals.urls")),
     path("tasks/", include("gendan.activities.urls")),
     path("notifications/", include("gendan.activities.notification_urls")),
+    path("contracts/", include(sales_urls.contract_urls)),
+    path("payments/", include(sales_urls.payment_urls)),
     path("", include("gendan.web.urls")),
 ]

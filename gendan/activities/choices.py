@@ -77,3 +77,4 @@ class NotificationKind(models.TextChoices):
     TASK_ASSIGNED = "task_assigned", _("A task was assigned to you")
     COLLABORATOR_ADDED = "collaborator_added", _("You were added to a deal")
     PAYMENT_RECORDED = "payment_recorded", _("A payment was received")
+    RULE = "rule", _("Automation")

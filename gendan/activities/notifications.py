@@ -12,7 +12,12 @@ from django.db import transaction
 
 from gendan.activities.models import Notification
 
-# name -> deliver(notification) ; raises on failure.
+
+class DeliverySkipped(Exception):
+    """Raised by a channel that is not wanted for this notification (recorded, not retried)."""
+
+
+# name -> deliver(notification) ; raises on failure, DeliverySkipped when not wanted.
 CHANNELS: dict[str, Callable[[Notification], None]] = {}
 
 

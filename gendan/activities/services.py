@@ -1,5 +1,6 @@
 """Writes for follow-up records, tasks, comments, attachments and notifications."""
 
+from functools import partial
 from uuid import uuid4
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from gendan.activities.models import (
 from gendan.activities.notifications import notify, notify_assigned
 from gendan.activities.subjects import SUBJECT_FIELDS, subject_model
 from gendan.activities.timeline import event_record, subject_fields
+from gendan.automation import events as automation
+from gendan.automation import risk
 from gendan.core.errors import NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
 from gendan.core.scoping import check_assignable, effective_scope
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
@@ -40,6 +43,8 @@ def subject_get(*, actor, subject_type: str, subject_id: int, field: str = "subj
     subject = model.objects.visible_to(actor).filter(pk=subject_id).first()
     if subject is None:
         raise ValidationFailed(errors={field: _("No such record.")})
+    if isinstance(subject, Lead):
+        lead_services.check_not_in_pool(actor, subject)
     return subject
 
 
@@ -110,6 +115,8 @@ def activity_log(*, actor, data: dict) -> Activity:
         next_follow_up_at=activity.next_follow_up_at,
         actor=actor,
     )
+    transaction.on_commit(partial(risk.after_follow_up, subject._meta.model_name, subject.pk))
+    automation.record_event(subject, "activity_logged", outcome=activity.outcome)
     return activity
 
 
@@ -165,6 +172,7 @@ def task_create(*, actor, data: dict) -> Task:
             subject, EventKind.TASK_CREATED, actor=actor, task=task, data={"title": task.title}
         )
     _notify_task_assigned(task, actor=actor)
+    automation.record_event(task, "created")
     return task
 
 
@@ -212,6 +220,7 @@ def task_update(*, actor, task_id: int, data: dict, version: int | None = None) 
     if subject is not None and "status" in changes and task.status != TaskStatus.OPEN:
         kind = EventKind.TASK_DONE if task.status == TaskStatus.DONE else EventKind.TASK_CANCELLED
         event_record(subject, kind, actor=actor, task=task, data={"title": task.title})
+    automation.record_event(task, "updated", changed=list(changes))
     return task
 
 

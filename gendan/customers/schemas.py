@@ -5,6 +5,8 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.customers.choices import CustomerSize, CustomerStatus
+from gendan.deals.choices import RiskLevel
+from gendan.deals.schemas import RiskReasonOut
 
 
 class CustomerOut(Schema):
@@ -24,9 +26,17 @@ class CustomerOut(Schema):
     last_visit_at: datetime | None = None
     next_visit_at: datetime | None = None
     satisfaction_avg: Decimal | None = None
+    risk_level: RiskLevel
+    risk_reasons: list[RiskReasonOut]
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_risk_reasons(obj):
+        from gendan.automation.risk import reasons_out
+
+        return reasons_out(obj.risk_reasons)
 
     @staticmethod
     def resolve_satisfaction_avg(obj):
@@ -70,6 +80,7 @@ class CustomerFilter(Schema):
     industry: str | None = None
     region: str | None = None
     size: CustomerSize | None = None
+    risk_level: RiskLevel | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     ordering: str | None = None

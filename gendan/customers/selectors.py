@@ -34,7 +34,9 @@ def _visit_figures(queryset):
 def customer_list(*, actor, filters: dict):
     qs = _visit_figures(Customer.objects.visible_to(actor).select_related("owner"))
     qs = text_search(qs, filters.get("q"), ("name", "website", "address"))
-    qs = exact_filters(qs, filters, ("status", "owner_id", "industry", "region", "size"))
+    qs = exact_filters(
+        qs, filters, ("status", "owner_id", "industry", "region", "size", "risk_level")
+    )
     qs = range_filters(
         qs, filters, {"created_from": "created_at__gte", "created_to": "created_at__lt"}
     )

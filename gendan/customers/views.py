@@ -61,17 +61,28 @@ def customer_list(request):
 @require_GET
 @login_required
 def customer_detail(request, customer_id: int):
+    from gendan.customers.schemas import CustomerOut
+    from gendan.sales.selectors import contracts as contract_selectors
+    from gendan.sales.selectors import visits as visit_selectors
+
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
     deals = deal_selectors.deal_list(actor=request.user, filters={"customer_id": customer.pk})
     contacts = selectors.contact_list(actor=request.user, filters={"customer_id": customer.pk})
     events = activity_selectors.timeline(
         actor=request.user, subject_type="customer", subject_id=customer.pk
     ).select_related("contract")
+    by_customer = {"customer_id": customer.pk}
+    contracts = contract_selectors.contract_list(actor=request.user, filters=by_customer)
+    visits = visit_selectors.visit_list(actor=request.user, filters=by_customer)
     return render(
         request,
         "customers/customer_detail.html",
         {
             "customer": customer,
+            "contracts": list(contracts[:20]),
+            "visits": list(visits[:5]),
+            "satisfaction_avg": CustomerOut.resolve_satisfaction_avg(customer),
+            "show_contract": True,
             "deals": list(deals[:50]),
             "contacts": list(contacts[:50]),
             "events": list(events[:50]),

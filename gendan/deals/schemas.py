@@ -94,6 +94,15 @@ class CollaboratorOut(Schema):
     role: str
 
 
+class RiskReasonOut(Schema):
+    """A risk signal: a stable `code`, its text in the reader's language, and its figures."""
+
+    model_config = {"extra": "allow"}
+
+    code: str
+    text: str
+
+
 def _is_stalled(deal, now=None) -> bool:
     stage = deal.stage
     if deal.status != DealStatus.OPEN or not stage.max_days:
@@ -136,9 +145,16 @@ class DealOut(DealCardOut):
     last_activity_at: datetime | None
     days_in_stage: int
     collaborators: list[CollaboratorOut]
+    risk_reasons: list[RiskReasonOut]
     notes: str
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_risk_reasons(obj):
+        from gendan.automation.risk import reasons_out
+
+        return reasons_out(obj.risk_reasons)
 
     @staticmethod
     def resolve_days_in_stage(obj):

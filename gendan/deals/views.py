@@ -211,6 +211,10 @@ def deal_list(request):
 @require_GET
 @login_required
 def deal_detail(request, deal_id: int):
+    from gendan.sales.choices import ContractStatus
+    from gendan.sales.selectors import contracts as contract_selectors
+    from gendan.sales.selectors import quotes as quote_selectors
+
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
     pipeline = selectors.pipeline_get(actor=request.user, pipeline_id=deal.pipeline_id)
     stages = list(pipeline.stages.all())
@@ -224,11 +228,19 @@ def deal_detail(request, deal_id: int):
     tasks = activity_selectors.task_list(
         actor=request.user, filters={"subject_type": "deal", "subject_id": deal.pk}
     ).select_related("lead", "customer", "deal", "contract")
+    quotes = quote_selectors.quote_list(actor=request.user, filters={"deal_id": deal.pk})
+    contracts = list(
+        contract_selectors.contract_list(actor=request.user, filters={"deal_id": deal.pk})[:20]
+    )
     return render(
         request,
         "deals/deal_detail.html",
         {
             "deal": deal,
+            "quotes": list(quotes.prefetch_related(None)[:20]),
+            "contracts": contracts,
+            "can_create_contract": deal.status == DealStatus.WON
+            and all(c.status == ContractStatus.TERMINATED for c in contracts),
             "stages": stages,
             "current": current,
             "passed": passed,

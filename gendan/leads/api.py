@@ -4,8 +4,17 @@ from ninja import Query, Router, Status
 from gendan.core.api import actor, expected_version
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
-from gendan.leads import selectors, services
-from gendan.leads.schemas import ConvertIn, ConvertOut, LeadFilter, LeadIn, LeadOut, LeadPatch
+from gendan.leads import pool, selectors, services
+from gendan.leads.schemas import (
+    ConvertIn,
+    ConvertOut,
+    LeadFilter,
+    LeadIn,
+    LeadOut,
+    LeadPatch,
+    PoolEventOut,
+    ReleaseIn,
+)
 
 router = Router(tags=["leads"])
 
@@ -61,3 +70,25 @@ def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn):
         deal=part(payload.deal),
     )
     return Status(201, links)
+
+
+@router.post("/{lead_id}/claim", response=LeadOut)
+def lead_claim(request: HttpRequest, lead_id: int):
+    """Claim (领取) a lead from the public pool. 409 when it is not in the pool, someone else
+    claimed it first, you are at your open-lead limit (`open_leads`, `limit`) or you released
+    it within the cooling period (`claimable_from`)."""
+    pool.lead_claim(actor=actor(request), lead_id=lead_id)
+    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+
+
+@router.post("/{lead_id}/release", response=LeadOut)
+def lead_release(request: HttpRequest, lead_id: int, payload: ReleaseIn):
+    """Release (退回) a lead to the public pool, with a reason (422 without one)."""
+    # Answered from the service: a releasing owner outside the pool roles no longer sees it.
+    return pool.lead_release(actor=actor(request), lead_id=lead_id, reason=payload.reason)
+
+
+@router.get("/{lead_id}/pool-history", response=list[PoolEventOut])
+def lead_pool_history(request: HttpRequest, lead_id: int):
+    """Every release to and claim from the public pool of this lead, newest first."""
+    return list(pool.lead_pool_history(actor=actor(request), lead_id=lead_id))

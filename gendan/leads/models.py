@@ -1,14 +1,33 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope
+from gendan.core.scoping import effective_scope, team_ids
 from gendan.leads.choices import LeadSource, LeadStatus
+from gendan.org.choices import Scope
 
 
 class LeadQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return apply_scope(self, user)
+        """The user's scope, where a pool lead (公海) is nobody's own: it is seen by the reps
+        (sdr, ae) of its last owner's team, by managers over that team, and by admins."""
+        scope = effective_scope(user)
+        if scope is None:
+            return self.none()
+        if scope == Scope.ALL:
+            return self.all()
+        from gendan.leads.pool import pool_visible_q
+
+        q = Q(owner_id=user.pk, in_pool=False)
+        if scope == Scope.TEAM:
+            ids = team_ids(user)
+            if ids:
+                q |= Q(owner__team_id__in=ids)
+        pool_q = pool_visible_q(user)
+        if pool_q is not None:
+            q |= pool_q
+        return self.filter(q)
 
 
 class Lead(TimeStampedModel):

@@ -29,6 +29,9 @@ class LeadOut(Schema):
     customer_id: int | None
     contact_id: int | None
     deal_id: int | None
+    in_pool: bool
+    pool_entered_at: datetime | None
+    pool_reason: str
     version: int
     created_at: datetime
     updated_at: datetime
@@ -76,7 +79,26 @@ class LeadFilter(Schema):
     created_from: datetime | None = None
     created_to: datetime | None = None
     follow_up_before: datetime | None = None
+    in_pool: bool | None = None
     ordering: str | None = None
+
+
+class ReleaseIn(Schema):
+    reason: str = Field(max_length=255)
+
+
+class PoolEventOut(Schema):
+    id: int
+    lead_id: int
+    action: str
+    user_id: int | None
+    user_name: str | None
+    reason: str
+    at: datetime
+
+    @staticmethod
+    def resolve_user_name(obj):
+        return obj.user.name if obj.user_id else None
 
 
 class ConvertCustomerIn(Schema):

@@ -6,13 +6,20 @@ from gendan.core.errors import NotFound
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
 from gendan.leads.models import Lead
 
-ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
+ORDERING = (
+    "created_at",
+    "updated_at",
+    "name",
+    "last_activity_at",
+    "next_follow_up_at",
+    "pool_entered_at",
+)
 
 
 def lead_list(*, actor, filters: dict):
     qs = Lead.objects.visible_to(actor).select_related("owner")
     qs = text_search(qs, filters.get("q"), ("name", "company", "phone", "email"))
-    qs = exact_filters(qs, filters, ("status", "source", "owner_id"))
+    qs = exact_filters(qs, filters, ("status", "source", "owner_id", "in_pool"))
     if filters.get("tag"):
         qs = _with_tag(qs, filters["tag"])
     qs = range_filters(

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
+from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
-from gendan.core.scoping import check_assignable
+from gendan.core.scoping import check_assignable, effective_scope
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead
@@ -25,6 +26,13 @@ TRACKED = (
     "disqualify_reason",
     "next_follow_up_at",
 )
+
+
+def check_not_in_pool(actor, lead: Lead) -> None:
+    """A lead in the public pool is worked on only after someone claims it; managers (team or
+    all scope) may still edit or reassign it."""
+    if lead.in_pool and effective_scope(actor) == "own":
+        raise Conflict(_("This lead is in the public pool: claim it first."))
 
 
 def _normalise_tags(tags) -> list[str]:
@@ -58,6 +66,7 @@ def lead_create(*, actor, data: dict) -> Lead:
     lead = Lead.objects.create(**data)
     event_record(lead, EventKind.CREATED, actor=actor, data={"source": lead.source})
     notify_assigned(lead, actor=actor)
+    automation.record_event(lead, "created", source=lead.source)
     return lead
 
 
@@ -66,6 +75,7 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
     if not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
         raise NotFound()
     lead = lock_for_update(Lead.objects.all(), lead_id, expected_version=version)
+    check_not_in_pool(actor, lead)
     data = dict(data)
     if "owner_id" in data:
         if data["owner_id"] is None:
@@ -92,6 +102,7 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
     changes_record(lead, changes, actor=actor, tracked=TRACKED)
     if "owner_id" in changes:
         notify_assigned(lead, actor=actor)
+    automation.record_event(lead, "updated", changed=list(changes))
     return lead
 
 
@@ -102,6 +113,7 @@ def lead_delete(*, actor, lead_id: int) -> None:
         raise NotFound()
     if lead.status == LeadStatus.CONVERTED:
         raise Conflict(_("A converted lead is part of a customer's history and is kept."))
+    check_not_in_pool(actor, lead)
     lead.delete()
 
 

@@ -9,6 +9,8 @@ NAVIGATION = [
     ("leads", _("Leads"), "leads:list", "bi-person-lines-fill"),
     ("customers", _("Customers"), "customers:list", "bi-building"),
     ("board", _("Deals"), "deals:board", "bi-kanban"),
+    ("contracts", _("Contracts"), "contracts:list", "bi-file-earmark-text"),
+    ("payments", _("Payments"), "payments:list", "bi-cash-coin"),
     ("tasks", _("Tasks"), "tasks:list", "bi-check2-square"),
 ]
 
@@ -21,7 +23,7 @@ def navigation(request):
 
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match and match.namespace not in ("", "web") else ""
-    if match and match.namespace == "deals":
+    if match and match.namespace in ("deals", "sales"):
         current = "board"
     if match and match.namespace == "contacts":
         current = "customers"

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.activities.models import Activity, Task, TimelineEvent
+from gendan.automation.services import playbook_enable_all
 from gendan.core.demo import customers, deals, leads, org, records, timeline
 from gendan.core.demo.context import PASSWORD, SIZES, Demo
 from gendan.core.demo.words import LOST_REASONS
@@ -115,6 +116,7 @@ def _load(demo: Demo) -> dict:
         timeline.write_lead(demo, plan)
     timeline.write_own_tasks(demo)
     demo.writer.flush()
+    playbook_enable_all(actor=None)  # the standard automation playbook, on
     return _result(demo, lead_plans, customer_plans, deal_plans)
 
 

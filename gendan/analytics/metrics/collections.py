@@ -1,0 +1,87 @@
+"""Payment collection (回款): planned vs received, collection rate, overdue aging."""
+
+from datetime import timedelta
+
+from django.db.models import DecimalField, F, Q, Sum
+from django.utils import timezone
+
+from gendan.analytics.metrics.common import money, ratio, user_names
+from gendan.analytics.metrics.filters import MetricFilter
+from gendan.sales.choices import ContractStatus
+from gendan.sales.models import MONEY, Payment, PaymentPlan
+from gendan.sales.selectors.contracts import contract_scoped
+
+LIVE_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.FULFILLED)
+BUCKETS = ("0-30", "31-60", "61-90", "90+")
+
+
+def aging_q(bucket: str, today) -> Q:
+    """Installments `bucket` days past due as of `today` (due yesterday = 1 day overdue, in
+    0–30; due 31 days ago in 31–60; 90+ is 91 days or more)."""
+    ranges = {"0-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+    lo, hi = ranges[bucket]
+    q = Q(due_date__lte=today - timedelta(days=lo))
+    if hi is not None:
+        q &= Q(due_date__gte=today - timedelta(days=hi))
+    return q
+
+
+def collections(*, actor, f: MetricFilter, today=None) -> dict:
+    today = today or timezone.localdate()
+    money_field = DecimalField(**MONEY)
+    plans = f.contracts(
+        contract_scoped(PaymentPlan.objects.filter(contract__status__in=LIVE_CONTRACTS), actor),
+        "contract",
+    )
+    outstanding = F("amount") - F("received_amount")
+    due_in_period = Q(due_date__gte=f.start_date, due_date__lt=f.end_date)
+    unpaid = Q(received_amount__lt=F("amount"))
+    aggregates = {
+        "planned": Sum("amount", filter=due_in_period),
+        "collected": Sum("received_amount", filter=due_in_period),
+        "overdue": Sum(
+            outstanding, filter=unpaid & Q(due_date__lt=today), output_field=money_field
+        ),
+    }
+    for bucket in BUCKETS:
+        aggregates[f"aged_{bucket}"] = Sum(
+            outstanding, filter=unpaid & aging_q(bucket, today), output_field=money_field
+        )
+    grouped = list(plans.order_by().values(owner_id=F("contract__owner_id")).annotate(**aggregates))
+    payments = f.contracts(contract_scoped(Payment.objects.all(), actor), "contract")
+    received = {
+        r["owner_id"]: r["total"]
+        for r in f.in_period(payments, "received_at", is_date=True)
+        .order_by()
+        .values(owner_id=F("contract__owner_id"))
+        .annotate(total=Sum("amount"))
+    }
+    names = user_names([r["owner_id"] for r in grouped] + list(received))
+    by_owner: dict = {}
+    for r in grouped:
+        by_owner[r["owner_id"]] = r
+    rows = []
+    for uid in set(by_owner) | set(received):
+        r = by_owner.get(uid, {})
+        row = {
+            "user_id": uid,
+            "name": names.get(uid, ""),
+            "planned": money(r.get("planned")),
+            "collected": money(r.get("collected")),
+            "received_in_period": money(received.get(uid)),
+            "overdue": money(r.get("overdue")),
+            "aging": {b: money(r.get(f"aged_{b}")) for b in BUCKETS},
+        }
+        row["collection_rate"] = ratio(row["collected"], row["planned"])
+        if any(v for k, v in row.items() if k not in ("user_id", "name", "aging")) or any(
+            row["aging"].values()
+        ):
+            rows.append(row)
+    rows.sort(key=lambda r: r["name"])
+    total = {
+        key: money(sum(r[key] for r in rows))
+        for key in ("planned", "collected", "received_in_period", "overdue")
+    }
+    total["collection_rate"] = ratio(total["collected"], total["planned"])
+    total["aging"] = {b: money(sum(r["aging"][b] for r in rows)) for b in BUCKETS}
+    return {"as_of": today.isoformat(), **total, "rows": rows}
