@@ -298,6 +298,8 @@ def test_activate_accept_and_terminate_through_dialogs(org):
     contract = draft_contract(org.owner, "9000.00")
     client = _client(org.owner)
     assert "Activate" in client.get(f"/contracts/{contract.pk}/activate/").content.decode()
+    too_early = client.post(f"/contracts/{contract.pk}/accept/", {})
+    assert "Only an active contract can be accepted." in too_early.content.decode()
     future = (_today() + timedelta(days=3)).isoformat()
     refused = client.post(f"/contracts/{contract.pk}/activate/", {"signed_at": future})
     assert "cannot be in the future" in refused.content.decode()
@@ -368,7 +370,9 @@ def test_a_new_contract_from_the_customer_page(org):
 def test_add_and_complete_milestones_until_the_contract_is_fulfilled(org):
     contract = active_contract(org.owner, "9000.00")
     client = _client(org.owner)
-    assert client.post(f"/contracts/{contract.pk}/milestones/new/", {"name": ""}).status_code == 200
+    nameless = client.post(f"/contracts/{contract.pk}/milestones/new/", {"name": ""})
+    assert nameless.status_code == 200 and "is-invalid" in nameless.content.decode()
+    assert not Milestone.objects.exists()
     response = client.post(
         f"/contracts/{contract.pk}/milestones/new/",
         {"name": "Installation", "due_date": (_today() + timedelta(days=5)).isoformat()},

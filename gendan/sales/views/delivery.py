@@ -13,7 +13,7 @@ from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.services import delivery as delivery_services
 from gendan.sales.views.common import hx_refresh, posted, run_or_flash
 from gendan.web.dialogs import render_dialog, run_service
-from gendan.web.lists import assignable_users
+from gendan.web.lists import assignable_users, safe_next
 
 
 def _owners(user, contract) -> list:
@@ -53,7 +53,7 @@ def milestone_complete(request, milestone_id: int):
         lambda: delivery_services.milestone_complete(actor=request.user, milestone_id=milestone_id),
     )
     if milestone is None:
-        return redirect(request.POST.get("next") or reverse("contracts:list"))
+        return redirect(safe_next(request, reverse("contracts:list")))
     if milestone.contract.status == ContractStatus.FULFILLED:
         messages.success(request, _("Every milestone is done: the contract is fulfilled."))
     else:

@@ -216,9 +216,10 @@ def quote_lines(request):
 
 def _quote_action(request, service, quote_id: int, done: str):
     quote = run_or_flash(request, lambda: service(actor=request.user, quote_id=quote_id))
-    if quote is not None:
-        messages.success(request, done % {"number": quote.number})
-    return redirect(safe_next(request, reverse("deals:list")))
+    if quote is None:
+        return redirect(safe_next(request, reverse("deals:list")))
+    messages.success(request, done % {"number": quote.number})
+    return redirect(safe_next(request, reverse("deals:detail", args=[quote.deal_id]) + "#quotes"))
 
 
 @require_POST
