@@ -61,13 +61,20 @@ def changes_record(subject, changes: dict, *, actor, tracked: tuple[str, ...] = 
     for field, (old, new) in changes.items():
         kind = _CHANGE_KINDS.get(field)
         if kind:
-            events.append(
-                event_build(
-                    subject, kind, actor=actor, data={"field": field, "from": old, "to": new}
-                )
-            )
+            data = {"field": field, "from": old, "to": new}
+            if field == "owner_id":
+                data.update(_owner_names(old, new))
+            events.append(event_build(subject, kind, actor=actor, data=data))
         elif field in tracked:
             rest[field] = {"from": _jsonable(old), "to": _jsonable(new)}
     if rest:
         events.append(event_build(subject, EventKind.UPDATED, actor=actor, data={"fields": rest}))
     TimelineEvent.objects.bulk_create(events)
+
+
+def _owner_names(old_id, new_id) -> dict:
+    """The names of both owners, kept on the event so the timeline reads without lookups."""
+    from gendan.org.models import User
+
+    names = {u.pk: u.name for u in User.objects.filter(pk__in=[old_id, new_id])}
+    return {"from_name": names.get(old_id, ""), "to_name": names.get(new_id, "")}

@@ -64,6 +64,8 @@ def test_deal_timeline_tells_the_story_newest_first(org, api):
         "field": "owner_id",
         "from": org.owner.pk,
         "to": org.peer.pk,
+        "from_name": org.owner.name,
+        "to_name": org.peer.name,
     }
     assert by_kind["owner_changed"]["actor_id"] == org.manager.pk
     assert by_kind["owner_changed"]["actor_name"] == org.manager.name

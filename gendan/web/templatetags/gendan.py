@@ -89,7 +89,39 @@ EVENT_ICONS = {
     "attachment_added": "bi-paperclip",
     "payment_recorded": "bi-cash-coin",
     "visit_logged": "bi-emoji-smile",
+    "quote_created": "bi-file-earmark-text",
+    "quote_sent": "bi-send",
+    "quote_accepted": "bi-file-earmark-check",
+    "quote_rejected": "bi-file-earmark-x",
+    "quote_expired": "bi-file-earmark-minus",
+    "contract_created": "bi-file-earmark-ruled",
+    "contract_activated": "bi-pen",
+    "contract_fulfilled": "bi-patch-check",
+    "contract_terminated": "bi-x-octagon",
+    "payment_planned": "bi-calendar2-week",
+    "milestone_added": "bi-signpost",
+    "milestone_done": "bi-signpost-2",
+    "collaborator_added": "bi-people",
+    "collaborator_removed": "bi-person-dash",
+    "contact_added": "bi-person-vcard",
+    "deal_created": "bi-briefcase",
+    "updated": "bi-pencil",
 }
+
+
+def _status_labels(subject_type: str) -> dict:
+    from gendan.customers.choices import CustomerStatus
+    from gendan.deals.choices import DealStatus
+    from gendan.leads.choices import LeadStatus
+    from gendan.sales.choices import ContractStatus
+
+    choices = {
+        "lead": LeadStatus,
+        "deal": DealStatus,
+        "customer": CustomerStatus,
+        "contract": ContractStatus,
+    }.get(subject_type)
+    return dict(choices.choices) if choices else {}
 
 
 @register.filter
@@ -104,8 +136,14 @@ def event_text(event) -> str:
     kind = event.kind
     if kind == "stage_changed":
         return f"{data.get('from_name', '')} → {data.get('to_name', '')}"
-    if kind in ("status_changed", "owner_changed", "amount_changed"):
-        text = f"{data.get('from') or '—'} → {data.get('to') or '—'}"
+    if kind == "owner_changed" and ("from_name" in data or "to_name" in data):
+        return f"{data.get('from_name') or '—'} → {data.get('to_name') or '—'}"
+    if kind == "amount_changed":
+        return f"{money(data.get('from'))} → {money(data.get('to'))}"
+    if kind in ("status_changed", "owner_changed"):
+        labels = _status_labels(event.subject_type) if kind == "status_changed" else {}
+        old, new = data.get("from"), data.get("to")
+        text = f"{labels.get(old, old) or '—'} → {labels.get(new, new) or '—'}"
         if data.get("lost_reason"):
             text += f" ({data['lost_reason']})"
         return text
