@@ -1,10 +1,10 @@
 """Reads of payment plans and payments: visible exactly when their contract is."""
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from gendan.core.errors import NotFound
-from gendan.core.selectors import exact_filters, range_filters
+from gendan.core.selectors import exact_filters, range_filters, text_search
 from gendan.sales.choices import PlanStatus
 from gendan.sales.models import Payment, PaymentAllocation, PaymentPlan
 from gendan.sales.selectors.contracts import contract_scoped
@@ -50,12 +50,28 @@ def _payments(actor):
     )
 
 
+CONTRACT_SEARCH = ("contract__number", "contract__title", "contract__customer__name")
+
+
 def payment_list(*, actor, filters: dict):
+    """`q` matches the contract's number, title or customer."""
     qs = exact_filters(_payments(actor), filters, ("contract_id", "plan_id", "method"))
     qs = range_filters(
         qs, filters, {"received_from": "received_at__gte", "received_to": "received_at__lte"}
     )
+    qs = text_search(qs, filters.get("q"), CONTRACT_SEARCH)
     return qs.order_by("-received_at", "-id")
+
+
+def payment_totals(payments) -> list[dict]:
+    """The sum of a filtered payment list, one row per currency."""
+    return [
+        {"currency": row["contract__currency"], "amount": row["total"]}
+        for row in payments.order_by()
+        .values("contract__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("contract__currency")
+    ]
 
 
 def payment_get(*, actor, payment_id: int) -> Payment:

@@ -4,14 +4,12 @@ installment (回款计划) or record a payment on a contract."""
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gendan.core.selectors import text_search
 from gendan.sales.choices import PaymentMethod
 from gendan.sales.forms import PaymentForm, PlanForm
 from gendan.sales.pricing import format_money
@@ -21,8 +19,6 @@ from gendan.sales.services import payments as payment_services
 from gendan.sales.views.common import hx_refresh, posted, run_keeping_figures
 from gendan.web.dialogs import render_dialog, run_service
 from gendan.web.lists import int_or_none, paginate_list, read_filters
-
-CONTRACT_SEARCH = ("contract__number", "contract__title", "contract__customer__name")
 
 
 def _periods(today) -> list[dict]:
@@ -47,14 +43,12 @@ def payment_list(request):
         dates=("received_from", "received_to"),
         choices={"method": PaymentMethod.values},
     )
-    qs = payment_selectors.payment_list(actor=request.user, filters=filters)
-    qs = text_search(qs, filters.get("q"), CONTRACT_SEARCH).select_related("contract__customer")
+    qs = payment_selectors.payment_list(actor=request.user, filters=filters).select_related(
+        "contract__customer"
+    )
     totals = [
-        {"currency": row["contract__currency"], "amount": contract_selectors.money(row["total"])}
-        for row in qs.order_by()
-        .values("contract__currency")
-        .annotate(total=Sum("amount"))
-        .order_by("contract__currency")
+        {**row, "amount": contract_selectors.money(row["amount"])}
+        for row in payment_selectors.payment_totals(qs)
     ]
     page = paginate_list(request, qs, default_ordering="-received_at", filters=filters)
     return render(
