@@ -9,6 +9,16 @@ import pytest
 from gendan.automation import services
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Rules and their playbook texts are written in the language active when they are made;
+    these tests read them in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def commits(django_capture_on_commit_callbacks):
     """`with commits(): ...` runs what the block schedules for after the commit (the rules)."""

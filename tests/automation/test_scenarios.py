@@ -26,7 +26,10 @@ def test_a_deal_idle_3_days_gets_one_task_and_one_notification_however_often_tic
     org, api, commits
 ):
     # given the playbook's idle rule, enabled by the admin, and a deal last followed up
-    assert api(org.admin).post("/rules/templates/deal_idle_3d/enable").status_code == 201
+    enable = api(org.admin).post(
+        "/rules/templates/deal_idle_3d/enable", headers={"Accept-Language": "en"}
+    )
+    assert enable.status_code == 201
     start = timezone.now() - timedelta(days=10)
     deal = DealFactory(owner=org.owner, name="ACME ERP")
     deal.__class__.objects.filter(pk=deal.pk).update(last_activity_at=start)

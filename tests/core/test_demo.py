@@ -23,7 +23,7 @@ from gendan.leads.models import Lead
 from gendan.org.models import Team, User
 
 ROLES = {"sm", "sdr", "ae", "se", "am", "pm", "ops"}
-MAX_QUERIES = 150
+MAX_QUERIES = 200
 
 
 def _rows() -> int:
