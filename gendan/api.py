@@ -20,6 +20,7 @@ from gendan.activities.api import (
     tasks_router,
     timeline_router,
 )
+from gendan.analytics.alerts_api import alerts_router
 from gendan.analytics.api import reports_router, targets_router
 from gendan.automation.api import router as rules_router
 from gendan.automation.channel_api import chat_channels_router, preferences_router
@@ -84,6 +85,7 @@ api.add_router("/rules", rules_router)
 api.add_router("/chat-channels", chat_channels_router)
 api.add_router("/reports", reports_router)
 api.add_router("/targets", targets_router)
+api.add_router("/alerts", alerts_router)
 
 
 @api.exception_handler(DomainError)

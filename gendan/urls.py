@@ -17,5 +17,7 @@ urlpatterns = [
     path("notifications/", include("gendan.activities.notification_urls")),
     path("contracts/", include(sales_urls.contract_urls)),
     path("payments/", include(sales_urls.payment_urls)),
+    path("reports/", include("gendan.analytics.urls")),
+    path("settings/", include("gendan.automation.urls")),
     path("", include("gendan.web.urls")),
 ]

@@ -78,3 +78,4 @@ class NotificationKind(models.TextChoices):
     COLLABORATOR_ADDED = "collaborator_added", _("You were added to a deal")
     PAYMENT_RECORDED = "payment_recorded", _("A payment was received")
     RULE = "rule", _("Automation")
+    ALERT = "alert", _("A number crossed its alert threshold")

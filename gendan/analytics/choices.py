@@ -24,3 +24,26 @@ COUNT_METRICS = {
     TargetMetric.NEW_CUSTOMERS,
     TargetMetric.DEALS_WON,
 }
+
+
+class AlertMetric(models.TextChoices):
+    LEAD_CONVERSION = "lead_conversion", _("Lead conversion rate")
+    WIN_RATE = "win_rate", _("Win rate")
+    FOLLOW_UP_GAP_DAYS = "follow_up_gap_days", _("Mean days between follow-ups")
+    CHURN = "churn", _("Churn rate")
+    CYCLE_DAYS = "cycle_days", _("Mean sales cycle (days)")
+    FIRST_RESPONSE_HOURS = "first_response_hours", _("Median first response (hours)")
+
+
+# Metrics whose value is a fraction in [0, 1] (shown as a percentage).
+RATE_METRICS = {AlertMetric.LEAD_CONVERSION, AlertMetric.WIN_RATE, AlertMetric.CHURN}
+
+
+class Comparator(models.TextChoices):
+    LT = "lt", _("below")
+    GT = "gt", _("above")
+
+
+class AlertScope(models.TextChoices):
+    TEAM = "team", _("Each team")
+    ORG = "org", _("The whole organisation")

@@ -3,10 +3,16 @@
 from django.db import models
 from django.db.models import Q
 
-from gendan.analytics.choices import TargetMetric, TargetPeriod
+from gendan.analytics.choices import (
+    AlertMetric,
+    AlertScope,
+    Comparator,
+    TargetMetric,
+    TargetPeriod,
+)
 from gendan.core.models import TimeStampedModel
 from gendan.core.scoping import effective_scope, team_ids
-from gendan.org.choices import Scope
+from gendan.org.choices import RoleCode, Scope
 
 
 class TargetQuerySet(models.QuerySet):
@@ -64,3 +70,70 @@ class Target(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.period} {self.start}"
+
+
+class AlertRule(TimeStampedModel):
+    """A threshold on a metric (告警): when the metric over the last `window_days` is below or
+    above `threshold`, the users with `role_code` in scope are told, with the suggested action.
+    Rates are fractions (0.08 = 8 %), durations are in the metric's unit (days or hours)."""
+
+    name = models.CharField(max_length=120, blank=True)
+    metric = models.CharField(max_length=24, choices=AlertMetric.choices)
+    comparator = models.CharField(max_length=2, choices=Comparator.choices)
+    threshold = models.DecimalField(max_digits=12, decimal_places=4)
+    scope = models.CharField(max_length=4, choices=AlertScope.choices, default=AlertScope.TEAM)
+    role_code = models.CharField(max_length=16, choices=RoleCode.choices, default=RoleCode.SM)
+    action = models.TextField(blank=True)
+    window_days = models.PositiveSmallIntegerField(default=30)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_days__gte=1) & Q(window_days__lte=366),
+                name="alert_window_1_366",
+            ),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="alert_threshold_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.metric} {self.comparator} {self.threshold}"
+
+
+class AlertEvaluation(models.Model):
+    """One row per local day on which the alerts were evaluated: the once-a-day guard."""
+
+    date = models.DateField(unique=True)
+    evaluated_at = models.DateTimeField()
+    firings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date"]
+
+
+class AlertFiring(models.Model):
+    """An alert that crossed its threshold on a day, for a team (or the whole organisation)."""
+
+    alert = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="firings")
+    date = models.DateField()
+    team = models.ForeignKey("org.Team", null=True, blank=True, on_delete=models.CASCADE)
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    threshold = models.DecimalField(max_digits=12, decimal_places=4)
+    notified = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "date", "team"],
+                condition=Q(team__isnull=False),
+                name="one_firing_per_alert_day_team",
+            ),
+            models.UniqueConstraint(
+                fields=["alert", "date"],
+                condition=Q(team__isnull=True),
+                name="one_firing_per_alert_day_org",
+            ),
+        ]

@@ -84,6 +84,14 @@ class DisqualifyForm(StyledForm):
     disqualify_reason = forms.CharField(label=_("Why is this lead disqualified?"), max_length=255)
 
 
+class ReleaseForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Why does the lead go back to the pool?"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. no answer after five calls")}),
+    )
+
+
 class ConvertForm(StyledForm):
     """Convert a lead: a new or existing customer, the contact, and optionally a deal."""
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:lead_id>/edit/", views.lead_edit, name="edit"),
     path("<int:lead_id>/convert/", views.lead_convert, name="convert"),
     path("<int:lead_id>/disqualify/", views.lead_disqualify, name="disqualify"),
+    path("<int:lead_id>/claim/", views.lead_claim, name="claim"),
+    path("<int:lead_id>/release/", views.lead_release, name="release"),
 ]

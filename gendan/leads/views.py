@@ -3,25 +3,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gendan.activities import selectors as activity_selectors
+from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
-from gendan.leads import selectors, services
+from gendan.leads import pool, selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
-from gendan.leads.forms import ConvertForm, DisqualifyForm, LeadForm
+from gendan.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
 from gendan.web.dialogs import render_dialog, run_service
 from gendan.web.lists import (
     assignable_users,
     date_range,
     paginate_list,
     read_filters,
+    safe_next,
 )
 
 ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
+# The list's tabs: the leads people work on (default), the public pool (公海), or both.
+POOL_VIEWS = {"false": False, "true": True, "all": None}
 
 
 def _hx_redirect(url: str) -> HttpResponse:
@@ -40,9 +44,13 @@ def lead_list(request):
         dates=("created_from", "created_to"),
         choices={"status": LeadStatus.values, "source": LeadSource.values},
     )
-    qs = selectors.lead_list(
-        actor=request.user, filters=date_range(filters, ("created_from", "created_to"))
-    )
+    pool_view = request.GET.get("in_pool") if request.GET.get("in_pool") in POOL_VIEWS else "false"
+    query = date_range(filters, ("created_from", "created_to"))
+    if POOL_VIEWS[pool_view] is not None:
+        query["in_pool"] = POOL_VIEWS[pool_view]
+    if pool_view == "true" and "ordering" not in query:
+        query["ordering"] = "-pool_entered_at"
+    qs = selectors.lead_list(actor=request.user, filters=query)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
         request,
@@ -50,6 +58,7 @@ def lead_list(request):
         {
             "page": page,
             "filters": filters,
+            "pool_view": pool_view,
             "owners": assignable_users(request.user),
             "statuses": LeadStatus.choices,
             "sources": LeadSource.choices,
@@ -191,4 +200,45 @@ def lead_convert(request, lead_id: int):
         action=reverse("leads:convert", args=[lead.pk]),
         submit=_("Convert"),
         intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
+    )
+
+
+@require_POST
+@login_required
+def lead_claim(request, lead_id: int):
+    """Claim (领取) a pool lead; a refusal (limit, cooling, taken) comes back as a message."""
+    try:
+        lead = pool.lead_claim(actor=request.user, lead_id=lead_id)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+        return redirect(safe_next(request, reverse("leads:list") + "?in_pool=true"))
+    messages.success(request, _("Lead claimed: it is yours now."))
+    return redirect("leads:detail", lead_id=lead.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_release(request, lead_id: int):
+    """Release (退回) a lead to the public pool, saying why."""
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: pool.lead_release(
+                actor=request.user, lead_id=lead.pk, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Lead released to the public pool."))
+            return _hx_redirect(reverse("leads:list") + "?in_pool=true")
+    return render_dialog(
+        request,
+        form,
+        title=_("Release to the public pool"),
+        action=reverse("leads:release", args=[lead.pk]),
+        submit=_("Release"),
+        intro=_("The lead is no longer yours; your team's reps can claim it from the pool."),
     )

@@ -12,7 +12,13 @@ NAVIGATION = [
     ("contracts", _("Contracts"), "contracts:list", "bi-file-earmark-text"),
     ("payments", _("Payments"), "payments:list", "bi-cash-coin"),
     ("tasks", _("Tasks"), "tasks:list", "bi-check2-square"),
+    ("reports", _("Reports"), "reports:dashboard", "bi-bar-chart-line"),
+    ("settings", _("Settings"), "settings:rules", "bi-gear"),
 ]
+# Entries only some roles see (role codes); the others are for everyone.
+NAVIGATION_ROLES = {
+    "settings": ("admin", "sm", "ops"),
+}
 
 
 def navigation(request):
@@ -39,6 +45,7 @@ def navigation(request):
                 "active": key == current,
             }
             for key, label, url, icon in NAVIGATION
+            if key not in NAVIGATION_ROLES or user.role_code in NAVIGATION_ROLES[key]
         ],
         "unread_notifications": activity_selectors.notification_unread_count(actor=user),
     }

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from gendan.analytics.alerts import alerts_evaluate
 from gendan.automation import engine
 
 
@@ -40,3 +41,6 @@ class Command(BaseCommand):
             f"Tick at {summary['at']}: {summary['rules']} time rules, {summary['runs']} runs "
             f"({summary['failed']} failed)."
         )
+        alerts = alerts_evaluate(at=at)  # once per local day, however often tick runs
+        if not alerts["skipped"]:
+            self.stdout.write(f"Alerts for {alerts['date']}: {alerts['fired']} fired.")

@@ -28,6 +28,9 @@ class Command(BaseCommand):
             result = demo.demo_load(size=size, seed=seed)
         except demo.DatabaseNotEmpty as exc:
             raise CommandError(str(exc)) from exc
+        from gendan.analytics.alerts import alerts_seed_defaults
+
+        alerts_seed_defaults()  # the playbook's threshold alerts
         for line in demo.demo_summary(result):
             self.stdout.write(line)
         self.stdout.write(f"Took {time.monotonic() - started:.1f} s.")

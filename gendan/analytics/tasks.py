@@ -1,0 +1,14 @@
+"""Background work of analytics (run by the Huey worker)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from gendan.analytics.alerts import alerts_evaluate
+
+
+@db_periodic_task(crontab(minute="20"))
+@lock_task("analytics-alerts")
+def alerts_daily() -> dict:
+    """Evaluate the threshold alerts. Huey's schedule runs on UTC, so this runs every hour and
+    `alerts_evaluate` acts once per local day (its first run after local midnight)."""
+    return alerts_evaluate()

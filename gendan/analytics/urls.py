@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gendan.analytics import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.manager_dashboard, name="dashboard"),
+    path("me/", views.rep_dashboard, name="mine"),
+]

@@ -1,0 +1,38 @@
+"""Filters for automation pages and risk badges: rules in words, risk reasons translated."""
+
+from django import template
+
+from gendan.automation import describe, risk
+
+register = template.Library()
+
+
+@register.filter
+def trigger_text(rule) -> str:
+    return describe.trigger_text(rule.trigger, rule.object)
+
+
+@register.filter
+def condition_text(cond) -> str:
+    return describe.condition_text(cond)
+
+
+@register.filter
+def action_text(action) -> str:
+    return describe.action_text(action)
+
+
+@register.filter
+def risk_reasons(reasons) -> list[dict]:
+    """Stored risk reasons with their text in the reader's language."""
+    return risk.reasons_out(reasons)
+
+
+@register.filter
+def risk_reasons_title(reasons) -> str:
+    return "; ".join(item["text"] for item in risk.reasons_out(reasons))
+
+
+@register.filter
+def run_link(run) -> str:
+    return describe.record_link(run.object_type, run.object_id)
