@@ -50,6 +50,36 @@ class ApiClient:
         return self.client.delete(API + path, headers=self._headers(headers))
 
 
+def seed_reference_data() -> None:
+    """Roles and the default pipeline come from data migrations; idempotent."""
+    from gendan.deals import services as deal_services
+    from gendan.deals.models import Pipeline
+    from gendan.org.choices import DEFAULT_SCOPES, ROLE_NAMES_ZH, RoleCode
+    from gendan.org.models import Role
+
+    for code in RoleCode:
+        Role.objects.get_or_create(
+            code=code.value,
+            defaults={
+                "name": str(code.label),
+                "name_zh": ROLE_NAMES_ZH[code],
+                "scope": DEFAULT_SCOPES[code].value,
+            },
+        )
+    if not Pipeline.objects.exists():
+        deal_services.pipeline_create_default()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """A transactional test empties every table when it ends, the migrations' data included;
+    the next transactional test puts that data back before it starts."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        seed_reference_data()
+
+
 @pytest.fixture
 def api():
     """`api(user)` is a client signed in as `user`; `api()` is anonymous."""

@@ -38,28 +38,6 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture(autouse=True)
-def seeded_org_data(transactional_db):
-    """Roles and the default pipeline come from data migrations; a transactional test that ran
-    before may have flushed them, so put them back (idempotent)."""
-    from gendan.deals import services as deal_services
-    from gendan.deals.models import Pipeline
-    from gendan.org.choices import DEFAULT_SCOPES, ROLE_NAMES_ZH, RoleCode
-    from gendan.org.models import Role
-
-    for code in RoleCode:
-        Role.objects.get_or_create(
-            code=code.value,
-            defaults={
-                "name": str(code.label),
-                "name_zh": ROLE_NAMES_ZH[code],
-                "scope": DEFAULT_SCOPES[code].value,
-            },
-        )
-    if not Pipeline.objects.exists():
-        deal_services.pipeline_create_default()
-
-
 @pytest.fixture
 def screenshot_dir() -> Path:
     path = Path(settings.DATA_DIR) / "screenshots"
