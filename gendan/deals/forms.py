@@ -2,11 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.deals.choices import RiskLevel
-from gendan.web.widgets import DATETIME_FORMATS, StyledForm, date_input, datetime_input
+from gendan.web.widgets import DATETIME_FORMATS, OwnedRecordForm, date_input, datetime_input
 
 
-class DealForm(StyledForm):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class DealForm(OwnedRecordForm):
     name = forms.CharField(label=_("Deal name"), max_length=200)
     amount = forms.DecimalField(
         label=_("Amount"),
@@ -26,9 +25,6 @@ class DealForm(StyledForm):
         empty_value=None,
         widget=forms.Select(attrs={"col": "col-sm-6"}),
     )
-    owner_id = forms.TypedChoiceField(
-        label=_("Owner"), coerce=int, required=False, widget=forms.Select(attrs={"col": "col-sm-6"})
-    )
     risk_level = forms.ChoiceField(
         label=_("Risk"), choices=RiskLevel.choices, widget=forms.Select(attrs={"col": "col-sm-6"})
     )
@@ -42,15 +38,19 @@ class DealForm(StyledForm):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, owners=(), contacts=(), **kwargs):
+    field_order = [
+        "version",
+        "name",
+        "amount",
+        "expected_close_date",
+        "contact_id",
+        "owner_id",
+        "risk_level",
+        "next_follow_up_at",
+        "notes",
+    ]
+
+    def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_id"].choices = [(u.pk, u.name) for u in owners]
         self.fields["contact_id"].choices = [("", "—")] + [(c.pk, c.name) for c in contacts]
         self.fields["expected_close_date"].widget.attrs["col"] = "col-sm-6"
-
-    def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        if not data.get("owner_id"):
-            data.pop("owner_id", None)
-        return data

@@ -2,54 +2,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.leads.choices import LeadSource
-from gendan.web.widgets import DATETIME_FORMATS, StyledForm, datetime_input
+from gendan.web.widgets import (
+    DATETIME_FORMATS,
+    OwnedRecordForm,
+    PersonFields,
+    StyledForm,
+    datetime_input,
+    half,
+)
 
 
-class LeadForm(StyledForm):
-    """Create or edit a lead; `version` guards against overwriting someone else's change."""
+class LeadForm(PersonFields, OwnedRecordForm):
+    """Create or edit a lead."""
 
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(
-        label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"col": "col-sm-6"})
-    )
-    company = forms.CharField(
-        label=_("Company"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"col": "col-sm-6"}),
-    )
-    title = forms.CharField(
-        label=_("Job title"),
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"col": "col-sm-6"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"col": "col-sm-6", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("Email"),
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"col": "col-sm-6"}),
-    )
-    wechat = forms.CharField(
-        label=_("WeChat"),
-        max_length=64,
-        required=False,
-        widget=forms.TextInput(attrs={"col": "col-sm-6"}),
-    )
+    company = forms.CharField(label=_("Company"), max_length=200, required=False, widget=half())
     source = forms.ChoiceField(
         label=_("Source"),
         choices=LeadSource.choices,
         initial=LeadSource.OTHER,
-        widget=forms.Select(attrs={"col": "col-sm-6"}),
-    )
-    owner_id = forms.TypedChoiceField(
-        label=_("Owner"), coerce=int, required=False, widget=forms.Select(attrs={"col": "col-sm-6"})
+        widget=half(forms.Select),
     )
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separate tags with commas.")
@@ -64,18 +35,26 @@ class LeadForm(StyledForm):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, owners=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner_id"].choices = [(u.pk, u.name) for u in owners]
+    field_order = [
+        "version",
+        "name",
+        "company",
+        "title",
+        "phone",
+        "email",
+        "wechat",
+        "source",
+        "owner_id",
+        "tags",
+        "next_follow_up_at",
+        "notes",
+    ]
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
+        data = super().service_data()
         data["tags"] = [
             t.strip() for t in (data.get("tags") or "").replace("，", ",").split(",") if t.strip()
         ]
-        if not data.get("owner_id"):
-            data.pop("owner_id", None)
         return data
 
 
