@@ -137,3 +137,19 @@ class AlertFiring(models.Model):
                 name="one_firing_per_alert_day_org",
             ),
         ]
+
+
+class WeeklyReviewSent(models.Model):
+    """One row per reviewed week (its Monday): the once-a-week guard of the weekly review."""
+
+    week_start = models.DateField(unique=True)
+    sent_at = models.DateTimeField()
+    emails = models.PositiveIntegerField(default=0)
+    posts = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return str(self.week_start)

@@ -4,12 +4,17 @@ numbers embedded in the page."""
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gendan.analytics.dashboard import dashboard
-from gendan.analytics.metrics.filters import PERIODS, metric_filter
+from gendan.analytics.metrics.filters import PERIODS, local_midnight, metric_filter
+from gendan.analytics.weekly import weekly_review
+from gendan.analytics.weekly_pdf import weekly_pdf
+from gendan.analytics.weekly_send import pdf_filename
 from gendan.core.errors import ValidationFailed
 from gendan.core.scoping import assignable_user_ids_q, effective_scope, team_ids
 from gendan.deals import selectors as deal_selectors
@@ -137,3 +142,45 @@ def manager_dashboard(request):
 def rep_dashboard(request):
     """The reader's own numbers, with the leaderboard of everyone they may see."""
     return _render(request, mine=True)
+
+
+# The weekly review -----------------------------------------------------------------------------
+
+
+def _weekly(request) -> tuple[dict, dict]:
+    """The review the query string asks for (`at`: a date in the week after the one reviewed;
+    `team_id`) and the form's values."""
+    values = read_filters(request, ints=("team_id",), dates=("at",))
+    at = values.get("at")
+    moment = local_midnight(at) if at else None
+    team_id = values.get("team_id") if effective_scope(request.user) != Scope.OWN else None
+    return weekly_review(actor=request.user, at=moment, team_id=team_id), values
+
+
+@require_GET
+@login_required
+def weekly_page(request):
+    review, values = _weekly(request)
+    week = review["week"]["from"]
+    today = timezone.localdate()
+    context = {
+        "review": review,
+        "values": values,
+        "teams": _teams(request.user),
+        "previous_at": week,
+        # the following week, once it has ended
+        "next_at": week + timedelta(days=14) if week + timedelta(days=14) <= today else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "analytics/weekly.html", context)
+
+
+@require_GET
+@login_required
+def weekly_pdf_download(request):
+    review, values = _weekly(request)
+    team = Team.objects.filter(pk=review["team_id"]).first() if review["team_id"] else None
+    pdf = weekly_pdf(review, scope_name=team.name if team else "")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(review)}"'
+    return response
