@@ -16,12 +16,15 @@ def _playbook() -> list[dict]:
             "key": "lead_round_robin",
             "name": _("New lead: assign round robin to the team's SDRs"),
             "description": _(
-                "A lead entered by someone who is not an SDR (marketing, operations, the "
-                "website) goes to the next SDR of the owner's team who is under their limit."
+                "A lead entered for the team by operations, a manager or an administrator "
+                "(campaign lists, the website) goes to the next SDR of the owner's team who is "
+                "under their limit; reps keep the leads they enter themselves."
             ),
             "object": "lead",
             "trigger": {"type": "created"},
-            "conditions": [{"field": "owner.role.code", "op": "ne", "value": "sdr"}],
+            "conditions": [
+                {"field": "owner.role.code", "op": "in", "value": ["ops", "sm", "admin"]}
+            ],
             "actions": [
                 {
                     "type": "assign",

@@ -172,13 +172,16 @@ def deal_board(
             cards = cards.filter(pk__lt=cursor)
         rows = list(cards.order_by("-id")[: limit + 1])
     else:
-        rows = list(
-            cards.annotate(
+        # Rank only the ids (no joins, no annotations), then load the few cards they name:
+        # ranking whole joined rows costs as much as the pipeline has deals.
+        first_ids = (
+            base.annotate(
                 row=Window(RowNumber(), partition_by=[F("stage_id")], order_by=F("id").desc())
             )
             .filter(row__lte=limit + 1)
-            .order_by("stage_id", "-id")
+            .values("id")
         )
+        rows = list(cards.filter(id__in=first_ids).order_by("stage_id", "-id"))
     by_stage: dict[int, list] = {}
     for deal in rows:
         by_stage.setdefault(deal.stage_id, []).append(deal)

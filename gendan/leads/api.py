@@ -30,7 +30,7 @@ def lead_list(
 @router.post("", response={201: LeadOut})
 def lead_create(request: HttpRequest, payload: LeadIn):
     lead = services.lead_create(actor=actor(request), data=payload.model_dump())
-    return Status(201, selectors.lead_get(actor=actor(request), lead_id=lead.pk))
+    return Status(201, selectors.lead_created(actor=actor(request), lead_id=lead.pk))
 
 
 @router.get("/{lead_id}", response=LeadOut)

@@ -48,3 +48,10 @@ def lead_get(*, actor, lead_id: int) -> Lead:
     if lead is None:
         raise NotFound()
     return lead
+
+
+def lead_created(*, actor, lead_id: int) -> Lead:
+    """The lead the actor has just created, as it is now: an automation rule that ran when it
+    was saved may already have given it to someone outside the actor's scope, and the creator
+    still gets the record they made in the answer (later reads are scoped as usual)."""
+    return Lead.objects.select_related("owner").get(pk=lead_id)

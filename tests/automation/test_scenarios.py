@@ -143,3 +143,21 @@ def test_a_webhook_rule_posts_a_signed_json_body(org, api, commits, make_rule, w
     assert payload["event"]["to_stage_id"] == won.pk
     run = RuleRun.objects.get(rule=rule)
     assert run.outcome == "done" and run.details["actions"][0]["status"] == 200
+
+
+def test_a_rep_keeps_the_lead_they_enter_and_ops_leads_go_to_sdrs(org, api, commits):
+    from tests.factories import UserFactory as Users
+
+    assert api(org.admin).post("/rules/templates/lead_round_robin/enable").status_code == 201
+    sdr = Users(role_code="sdr", team=org.team_a)
+    ops = Users(role_code="ops", team=org.team_a)
+    # a rep's own lead stays theirs, and the answer is the lead they made
+    with commits():
+        mine = api(org.owner).post("/leads", {"name": "Own prospect", "company": "Acme"})
+    assert mine.status_code == 201 and mine.json()["owner_id"] == org.owner.pk
+    assert Lead.objects.get(pk=mine.json()["id"]).owner_id == org.owner.pk
+    # a lead entered by operations goes to the team's SDR; ops still gets the record
+    with commits():
+        entered = api(ops).post("/leads", {"name": "From the website", "company": "Beta"})
+    assert entered.status_code == 201
+    assert Lead.objects.get(pk=entered.json()["id"]).owner_id == sdr.pk
