@@ -187,28 +187,43 @@ def contract_edit(request, contract_id: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def contract_activate(request, contract_id: int):
+def _contract_action(
+    request, contract_id: int, *, form_class, service, url_name, initial=None, **dialog
+):
+    """A dialog that moves a contract through its life (activate, accept, terminate): the form's
+    fields go to the service as they are."""
     contract = contract_selectors.contract_get(actor=request.user, contract_id=contract_id)
-    form = ActivateForm(
-        posted(request),
-        initial={"version": contract.version, "signed_at": contract.signed_at},
-    )
+    fields = {"version": contract.version, **(initial(contract) if initial else {})}
+    form = form_class(posted(request), initial=fields)
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,
-            lambda: contract_services.contract_activate(
-                actor=request.user, contract_id=contract.pk, **form.cleaned_data
-            ),
+            lambda: service(actor=request.user, contract_id=contract.pk, **form.cleaned_data),
         )
         if done is not None:
             return hx_refresh()
+    number = {"number": contract.number}
     return render_dialog(
         request,
         form,
-        title=_("Activate contract %(number)s") % {"number": contract.number},
-        action=reverse("contracts:activate", args=[contract.pk]),
+        title=dialog["title"] % number,
+        action=reverse(url_name, args=[contract.pk]),
+        submit=dialog["submit"],
+        intro=dialog["intro"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def contract_activate(request, contract_id: int):
+    return _contract_action(
+        request,
+        contract_id,
+        form_class=ActivateForm,
+        service=contract_services.contract_activate,
+        url_name="contracts:activate",
+        initial=lambda contract: {"signed_at": contract.signed_at},
+        title=_("Activate contract %(number)s"),
         submit=_("Activate"),
         intro=_("The contract is signed: it becomes active and can take payments."),
     )
@@ -217,22 +232,13 @@ def contract_activate(request, contract_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def contract_accept(request, contract_id: int):
-    contract = contract_selectors.contract_get(actor=request.user, contract_id=contract_id)
-    form = AcceptForm(posted(request), initial={"version": contract.version})
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: contract_services.contract_accept(
-                actor=request.user, contract_id=contract.pk, **form.cleaned_data
-            ),
-        )
-        if done is not None:
-            return hx_refresh()
-    return render_dialog(
+    return _contract_action(
         request,
-        form,
-        title=_("Customer acceptance of %(number)s") % {"number": contract.number},
-        action=reverse("contracts:accept", args=[contract.pk]),
+        contract_id,
+        form_class=AcceptForm,
+        service=contract_services.contract_accept,
+        url_name="contracts:accept",
+        title=_("Customer acceptance of %(number)s"),
         submit=_("Record acceptance"),
         intro=_(
             "The customer accepted the delivery (验收): the contract becomes fulfilled, whatever "
@@ -244,22 +250,13 @@ def contract_accept(request, contract_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def contract_terminate(request, contract_id: int):
-    contract = contract_selectors.contract_get(actor=request.user, contract_id=contract_id)
-    form = TerminateForm(posted(request), initial={"version": contract.version})
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: contract_services.contract_terminate(
-                actor=request.user, contract_id=contract.pk, **form.cleaned_data
-            ),
-        )
-        if done is not None:
-            return hx_refresh()
-    return render_dialog(
+    return _contract_action(
         request,
-        form,
-        title=_("Terminate contract %(number)s") % {"number": contract.number},
-        action=reverse("contracts:terminate", args=[contract.pk]),
+        contract_id,
+        form_class=TerminateForm,
+        service=contract_services.contract_terminate,
+        url_name="contracts:terminate",
+        title=_("Terminate contract %(number)s"),
         submit=_("Terminate"),
         intro=_("A terminated contract takes no more payments and its delivery stops."),
     )
