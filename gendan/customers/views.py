@@ -1,7 +1,6 @@
 """Customer and contact pages: lists, record pages, create and edit dialogs."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from gendan.customers import selectors, services
 from gendan.customers.choices import CustomerStatus
 from gendan.customers.forms import ContactForm, CustomerForm
 from gendan.deals import selectors as deal_selectors
-from gendan.web.dialogs import render_dialog, run_service
+from gendan.web.dialogs import dialog_flow, record_initial
 from gendan.web.lists import assignable_users, paginate_list, read_filters
 
 CUSTOMER_FIELDS = (
@@ -27,12 +26,6 @@ CUSTOMER_FIELDS = (
     "notes",
 )
 CONTACT_FIELDS = ("customer_id", "name", "title", "phone", "email", "wechat", "is_primary")
-
-
-def _go(url: str) -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Redirect"] = url
-    return response
 
 
 @require_GET
@@ -98,38 +91,35 @@ def customer_create(request):
         owners=assignable_users(request.user),
         initial={"owner_id": request.user.pk},
     )
-    if request.method == "POST" and form.is_valid():
-        customer = run_service(
-            form, lambda: services.customer_create(actor=request.user, data=form.service_data())
-        )
-        if customer is not None:
-            return _go(reverse("customers:detail", args=[customer.pk]))
-    return render_dialog(request, form, title=_("New customer"), action=reverse("customers:create"))
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.customer_create(actor=request.user, data=form.service_data()),
+        done_url=lambda customer: reverse("customers:detail", args=[customer.pk]),
+        title=_("New customer"),
+        action=reverse("customers:create"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def customer_edit(request, customer_id: int):
     customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
-    initial = {"version": customer.version, **{f: getattr(customer, f) for f in CUSTOMER_FIELDS}}
     form = CustomerForm(
-        request.POST or None, owners=assignable_users(request.user), initial=initial
+        request.POST or None,
+        owners=assignable_users(request.user),
+        initial=record_initial(customer, CUSTOMER_FIELDS),
     )
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: services.customer_update(
-                actor=request.user,
-                customer_id=customer.pk,
-                data=form.service_data(),
-                version=form.cleaned_data.get("version"),
-            ),
-        )
-        if done is not None:
-            return _go(reverse("customers:detail", args=[customer.pk]))
-    return render_dialog(
+    return dialog_flow(
         request,
         form,
+        save=lambda: services.customer_update(
+            actor=request.user,
+            customer_id=customer.pk,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        ),
+        done_url=lambda _customer: reverse("customers:detail", args=[customer.pk]),
         title=_("Edit customer"),
         action=reverse("customers:edit", args=[customer.pk]),
     )
@@ -160,33 +150,31 @@ def contact_create(request):
     form = ContactForm(
         request.POST or None, initial={"customer_id": request.GET.get("customer_id")}
     )
-    if request.method == "POST" and form.is_valid():
-        contact = run_service(
-            form, lambda: services.contact_create(actor=request.user, data=form.service_data())
-        )
-        if contact is not None:
-            return _go(reverse("customers:detail", args=[contact.customer_id]))
-    return render_dialog(request, form, title=_("New contact"), action=reverse("contacts:create"))
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.contact_create(actor=request.user, data=form.service_data()),
+        done_url=lambda contact: reverse("customers:detail", args=[contact.customer_id]),
+        title=_("New contact"),
+        action=reverse("contacts:create"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def contact_edit(request, contact_id: int):
     contact = selectors.contact_get(actor=request.user, contact_id=contact_id)
-    initial = {"version": contact.version, **{f: getattr(contact, f) for f in CONTACT_FIELDS}}
-    form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: services.contact_update(
-                actor=request.user,
-                contact_id=contact.pk,
-                data=form.service_data(),
-                version=form.cleaned_data.get("version"),
-            ),
-        )
-        if done is not None:
-            return _go(reverse("contacts:detail", args=[contact.pk]))
-    return render_dialog(
-        request, form, title=_("Edit contact"), action=reverse("contacts:edit", args=[contact.pk])
+    form = ContactForm(request.POST or None, initial=record_initial(contact, CONTACT_FIELDS))
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.contact_update(
+            actor=request.user,
+            contact_id=contact.pk,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        ),
+        done_url=lambda _contact: reverse("contacts:detail", args=[contact.pk]),
+        title=_("Edit contact"),
+        action=reverse("contacts:edit", args=[contact.pk]),
     )

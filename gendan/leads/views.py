@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,13 @@ from gendan.customers.models import Customer
 from gendan.leads import pool, selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
 from gendan.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
-from gendan.web.dialogs import render_dialog, run_service
+from gendan.web.dialogs import (
+    dialog_flow,
+    hx_redirect,
+    record_initial,
+    render_dialog,
+    run_service,
+)
 from gendan.web.lists import (
     assignable_users,
     date_range,
@@ -26,12 +31,6 @@ from gendan.web.lists import (
 ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
 # The list's tabs: the leads people work on (default), the public pool (公海), or both.
 POOL_VIEWS = {"false": False, "true": True, "all": None}
-
-
-def _hx_redirect(url: str) -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Redirect"] = url
-    return response
 
 
 @require_GET
@@ -84,58 +83,53 @@ def lead_detail(request, lead_id: int):
     )
 
 
+LEAD_FIELDS = (
+    "name",
+    "company",
+    "title",
+    "phone",
+    "email",
+    "wechat",
+    "source",
+    "owner_id",
+    "next_follow_up_at",
+    "notes",
+)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def lead_create(request):
     owners = assignable_users(request.user)
     form = LeadForm(request.POST or None, owners=owners, initial={"owner_id": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        lead = run_service(
-            form, lambda: services.lead_create(actor=request.user, data=form.service_data())
-        )
-        if lead is not None:
-            return _hx_redirect(reverse("leads:detail", args=[lead.pk]))
-    return render_dialog(request, form, title=_("New lead"), action=reverse("leads:create"))
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.lead_create(actor=request.user, data=form.service_data()),
+        done_url=lambda lead: reverse("leads:detail", args=[lead.pk]),
+        title=_("New lead"),
+        action=reverse("leads:create"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def lead_edit(request, lead_id: int):
     lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
-    initial = {
-        "version": lead.version,
-        **{
-            f: getattr(lead, f)
-            for f in (
-                "name",
-                "company",
-                "title",
-                "phone",
-                "email",
-                "wechat",
-                "source",
-                "owner_id",
-                "next_follow_up_at",
-                "notes",
-            )
-        },
-        "tags": ", ".join(lead.tags or []),
-    }
+    initial = {**record_initial(lead, LEAD_FIELDS), "tags": ", ".join(lead.tags or [])}
     form = LeadForm(request.POST or None, owners=assignable_users(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: services.lead_update(
-                actor=request.user,
-                lead_id=lead.pk,
-                data=form.service_data(),
-                version=form.cleaned_data.get("version"),
-            ),
-        )
-        if done is not None:
-            return _hx_redirect(reverse("leads:detail", args=[lead.pk]))
-    return render_dialog(
-        request, form, title=_("Edit lead"), action=reverse("leads:edit", args=[lead.pk])
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.lead_update(
+            actor=request.user,
+            lead_id=lead.pk,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        ),
+        done_url=lambda _lead: reverse("leads:detail", args=[lead.pk]),
+        title=_("Edit lead"),
+        action=reverse("leads:edit", args=[lead.pk]),
     )
 
 
@@ -158,7 +152,7 @@ def lead_disqualify(request, lead_id: int):
             ),
         )
         if done is not None:
-            return _hx_redirect(reverse("leads:detail", args=[lead.pk]))
+            return hx_redirect(reverse("leads:detail", args=[lead.pk]))
     return render_dialog(
         request,
         form,
@@ -191,8 +185,8 @@ def lead_convert(request, lead_id: int):
         if links is not None:
             messages.success(request, _("Lead converted."))
             if links.get("deal_id"):
-                return _hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
-            return _hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
+                return hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
+            return hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
     return render_dialog(
         request,
         form,
@@ -233,7 +227,7 @@ def lead_release(request, lead_id: int):
         )
         if done is not None:
             messages.success(request, _("Lead released to the public pool."))
-            return _hx_redirect(reverse("leads:list") + "?in_pool=true")
+            return hx_redirect(reverse("leads:list") + "?in_pool=true")
     return render_dialog(
         request,
         form,

@@ -1,6 +1,7 @@
 """Forms in dialogs: map a service's domain errors onto the form, per field."""
 
 from django import forms
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -34,3 +35,25 @@ def render_dialog(request, form, *, title: str, action: str, submit: str = "", *
         "web/_form_dialog.html",
         {"form": form, "title": title, "action": action, "submit": submit or _("Save"), **extra},
     )
+
+
+def hx_redirect(url: str) -> HttpResponse:
+    """Tell htmx to open `url` once a dialog has done its work."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
+
+
+def record_initial(record, fields) -> dict:
+    """A form's initial values from a record, with the version it was read at."""
+    return {"version": record.version, **{f: getattr(record, f) for f in fields}}
+
+
+def dialog_flow(request, form, *, save, done_url, **dialog):
+    """The life of a dialog: on a valid POST call `save()` (one service), then go to
+    `done_url(result)`; otherwise, or when the service refused, show the form with its errors."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, save)
+        if result is not None:
+            return hx_redirect(done_url(result))
+    return render_dialog(request, form, **dialog)
