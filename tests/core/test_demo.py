@@ -23,7 +23,7 @@ from gendan.leads.models import Lead
 from gendan.org.models import Team, User
 
 ROLES = {"sm", "sdr", "ae", "se", "am", "pm", "ops"}
-MAX_QUERIES = 200
+MAX_QUERIES = 400  # the dropped and rebuilt indexes included
 
 
 def _rows() -> int:
@@ -56,7 +56,7 @@ def test_demo_command_loads_the_small_organisation_in_bulk(db, django_assert_max
     assert "300 leads" in text and "120 deals" in text
     assert "demo12345" in text and "admin (admin)" in text and "east_ae (ae)" in text
     # with far fewer queries than rows
-    assert _rows() > 20 * MAX_QUERIES
+    assert _rows() > 10 * MAX_QUERIES
     assert Lead.objects.count() == 300
     assert Deal.objects.count() == 120
     assert Customer.objects.count() >= 80

@@ -8,15 +8,19 @@ same day gives the same data only while that order stays the same.
 
 import math
 import random
+from bisect import bisect
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 from django.utils import timezone
 
 from gendan.activities.choices import Outcome, TaskStatus
 from gendan.activities.models import Activity, Task, TimelineEvent
 from gendan.core.demo.plans import Act, Company, Person, TeamPlan, Todo
+from gendan.core.demo.rows import Rows
 from gendan.core.demo.words import (
     ALL_CITIES,
     BRANDS,
@@ -34,54 +38,71 @@ from gendan.core.demo.words import (
     SURNAMES,
     TITLES,
 )
-from gendan.deals.models import DealCollaborator, Pipeline, Stage, StageChange
+from gendan.customers.models import Contact, Customer
+from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.leads.models import Lead
 from gendan.org.models import User
+from gendan.sales.models import Contract, Payment, PaymentAllocation, PaymentPlan
 
 PASSWORD = "demo12345"
+
+# The tables written row by row, parents first; their indexes are built once, at the end.
+WRITTEN = [
+    Customer,
+    Contact,
+    Lead,
+    Deal,
+    StageChange,
+    DealCollaborator,
+    Activity,
+    Task,
+    Contract,
+    PaymentPlan,
+    Payment,
+    PaymentAllocation,
+    TimelineEvent,
+]
 BATCH_SIZE = 1000
+
+
+_CUMULATIVE: dict[tuple, tuple[list, float]] = {}
+
+
+def weighted(rng: random.Random, options, weights: tuple):
+    """`rng.choices(options, weights)[0]` (the same draw), the running sums computed once."""
+    cum = _CUMULATIVE.get(weights)
+    if cum is None:
+        sums = list(accumulate(weights))
+        cum = _CUMULATIVE[weights] = (sums, sums[-1] + 0.0)
+    sums, total = cum
+    return options[bisect(sums, rng.random() * total, 0, len(sums) - 1)]
 
 
 @dataclass(frozen=True)
 class Size:
     leads: int
     deals: int
-    teams: int
-    reps: dict  # role code -> people of that role in each team, besides its sales manager
+    teams: int  # sales departments under the sales centre
+    reps: dict  # role code -> people of that role in each selling team, besides its manager
+    groups: int = 0  # sales groups (组) in each department; 0: the departments sell themselves
+    chunk: int = 0  # selling teams planned and written together; 0: all of them at once
+    repeat: float = 0.15  # the chance that a deal is a repeat order of an earlier customer
 
 
 SIZES = {
     "small": Size(300, 120, 2, {"sdr": 1, "ae": 2, "se": 1, "am": 1, "pm": 1, "ops": 1}),
     "medium": Size(3000, 1200, 4, {"sdr": 3, "ae": 5, "se": 2, "am": 2, "pm": 1, "ops": 1}),
-    "large": Size(30000, 12000, 8, {"sdr": 6, "ae": 10, "se": 3, "am": 3, "pm": 2, "ops": 1}),
+    # 8 departments of 12 groups of 21: 2,026 users; written 6 groups at a time.
+    "large": Size(
+        1_000_000,
+        300_000,
+        8,
+        {"sdr": 6, "ae": 8, "se": 2, "am": 2, "pm": 1, "ops": 1},
+        groups=12,
+        chunk=6,
+        repeat=0.35,
+    ),
 }
-
-
-class Writer:
-    """Buffers new rows and writes them with bulk_create, parents before the rows naming them."""
-
-    ORDER = (DealCollaborator, StageChange, Activity, Task, TimelineEvent)
-
-    def __init__(self, limit: int = 5000):
-        self.limit = limit
-        self.rows = {model: [] for model in self.ORDER}
-        self.counts = dict.fromkeys(self.ORDER, 0)
-        self.pending = 0
-
-    def add(self, obj):
-        self.rows[type(obj)].append(obj)
-        self.pending += 1
-        return obj
-
-    def flush(self, *, force: bool = True) -> None:
-        if not force and self.pending < self.limit:
-            return
-        for model in self.ORDER:
-            rows = self.rows[model]
-            if rows:
-                model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-                self.counts[model] += len(rows)
-                rows.clear()
-        self.pending = 0
 
 
 class Demo:
@@ -95,10 +116,13 @@ class Demo:
         self.rng = random.Random(seed)
         self.today = today
         self.base = timezone.make_aware(datetime.combine(today, time.min))
-        self.writer = Writer()
+        self.base_utc = self.base.astimezone(UTC).replace(tzinfo=None)
+        self.rows = Rows(WRITTEN)
         self.company_names: set[str] = set()
+        self.contract_numbers: dict[str, int] = defaultdict(int)  # the last per year
 
-        # filled by org.create and deals.load_pipeline
+        # filled by org.create and deals.load_pipeline; `teams` are the ones being planned
+        self.all_teams: list[TeamPlan] = []
         self.teams: list[TeamPlan] = []
         self.users: list[User] = []
         self.team_names: dict[int, str] = {}
@@ -110,9 +134,10 @@ class Demo:
     # Time and names ----------------------------------------------------------------------
 
     def at(self, t: float) -> datetime:
-        """Day `floor(t)` from today, at 09:00 plus the fraction of a 10-hour working day."""
+        """Day `floor(t)` from today, at 09:00 plus the fraction of a 10-hour working day;
+        naive, in UTC, as the rows are written."""
         day = math.floor(t)
-        return self.base + timedelta(days=day, seconds=32400 + round((t - day) * 36000))
+        return self.base_utc + timedelta(days=day, seconds=32400 + round((t - day) * 36000))
 
     def day(self, t: float) -> date:
         return self.today + timedelta(days=math.floor(t))
@@ -133,12 +158,12 @@ class Demo:
 
     def company(self, team: TeamPlan) -> Company:
         rng = self.rng
-        for _attempt in range(20):
+        for _attempt in range(4):
             city = rng.choice(team.cities)
             brand, brand_py = rng.choice(BRANDS)
             industry, words = rng.choice(INDUSTRIES)
             word, word_py = rng.choice(words)
-            suffix = rng.choices(COMPANY_SUFFIXES, weights=(80, 15, 5))[0]
+            suffix = weighted(rng, COMPANY_SUFFIXES, (80, 15, 5))
             name = f"{city}{brand}{word}{suffix}"
             if name not in self.company_names:
                 break
@@ -159,8 +184,8 @@ class Demo:
     def act(self, t: float, phase: str, mood: str, owner: User, words: dict, **fixed) -> Act:
         """A follow-up; `used` (a set) keeps one record from repeating the same words."""
         rng, used = self.rng, fixed.get("used", set())
-        outcome = fixed.get("outcome") or rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS[mood])[0]
-        channel = rng.choices(CHANNELS, weights=CHANNEL_WEIGHTS[phase])[0]
+        outcome = fixed.get("outcome") or weighted(rng, OUTCOMES, OUTCOME_WEIGHTS[mood])
+        channel = weighted(rng, CHANNELS, CHANNEL_WEIGHTS[phase])
         if outcome == Outcome.NO_REPLY:
             summary = rng.choice(NO_REPLY[channel])
         else:
@@ -213,5 +238,5 @@ class Demo:
             due = rng.uniform(0.05, 0.95)
         else:
             due = max(t + 1, rng.uniform(1, 14))
-        priority = rng.choices(PRIORITIES, weights=(15, 60, 25))[0]
+        priority = weighted(rng, PRIORITIES, (15, 60, 25))
         return Todo(title, assignee, creator, t, due, priority=priority)

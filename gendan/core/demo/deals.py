@@ -4,12 +4,13 @@ its amount and dates, its collaborators, its follow-ups and its tasks.
 """
 
 import math
+from bisect import bisect, bisect_left
 from decimal import Decimal
 from itertools import pairwise
 
 from gendan.activities.choices import Outcome
 from gendan.core.demo import leads
-from gendan.core.demo.context import Demo
+from gendan.core.demo.context import Demo, weighted
 from gendan.core.demo.plans import CustomerPlan, DealPlan, LeadPlan, split
 from gendan.core.demo.words import (
     CUSTOMER_SIZES,
@@ -58,13 +59,14 @@ def _wan(amount: Decimal) -> str:
     return f"{amount / 10000:.1f}".removesuffix(".0")
 
 
-def plan_deals(demo: Demo) -> list[DealPlan]:
-    """Creation dates first (a steady inflow, growing over the year), then outcomes by
-    quota: the youngest deals are mostly still open, the older ones won or lost."""
-    rng, n, m = demo.rng, demo.size.deals, len(demo.open_stages)
+def plan_deals(demo: Demo, n: int) -> list[DealPlan]:
+    """`n` deals of `demo.teams`. Creation dates first (a steady inflow, growing over the
+    year), then outcomes by quota: the youngest deals are mostly still open, the older ones
+    won or lost."""
+    rng, m = demo.rng, len(demo.open_stages)
     ages = sorted((deal_age(demo) for _ in range(n)), key=lambda a: a * rng.uniform(0.8, 1.25))
     n_open, n_won = round(n * 0.32), round(n * 0.3)
-    weights = [m - k + 0.5 for k in range(m)]  # more deals in (and lost from) early stages
+    weights = [m - k + 1 for k in range(m)]  # more deals in (and lost from) early stages
     # the open ones: the younger, the earlier the stage (with some exceptions)
     young = sorted(ages[:n_open], key=lambda a: a * rng.uniform(0.7, 1.3))
     outcomes = []
@@ -77,11 +79,11 @@ def plan_deals(demo: Demo) -> list[DealPlan]:
     outcomes += [(kind, k, age) for (kind, k), age in zip(kinds, ages[n_open:], strict=True)]
     plans = [plan_moves(demo, kind, k, age) for kind, k, age in outcomes]
     plans.sort(key=lambda plan: plan.t0)
-    won_before: dict[str, list[DealPlan]] = {}
+    won_before: dict[str, Won] = {}
     for plan in plans:
-        plan_origin(demo, plan, won_before.setdefault(plan.team.code, []))
+        plan_origin(demo, plan, won_before.setdefault(plan.team.code, Won()))
         if plan.kind == "won":
-            won_before[plan.team.code].append(plan)
+            won_before[plan.team.code].add(plan)
         plan_deal(demo, plan)
     return plans
 
@@ -99,8 +101,8 @@ def plan_moves(demo: Demo, kind: str, k: int, age: float) -> DealPlan:
     """The stages a deal went through since it was created `age` days ago."""
     rng = demo.rng
     path = list(demo.open_stages[: k + 1])
-    if k >= 2 and rng.random() < 0.12:
-        path += [demo.open_stages[k - 1], demo.open_stages[k]]  # sent back to re-quote
+    if k >= 1 and rng.random() < 0.45:  # sent back a stage (to re-qualify, to re-quote)
+        path += [demo.open_stages[k - 1], demo.open_stages[k]]
     days = [stage_days(demo, stage) for stage in path]
     if kind == "open":  # the time in its stage so far, and the stages before fit the age
         limit = path[-1].max_days or 30
@@ -122,26 +124,43 @@ def plan_moves(demo: Demo, kind: str, k: int, age: float) -> DealPlan:
     if kind != "open":
         moves.append((demo.won_stage if kind == "won" else demo.lost_stage, t))
     if kind == "lost":
-        plan.lost_reason = rng.choices(LOST_REASONS, weights=(30, 30, 15, 15, 10))[0]
+        plan.lost_reason = weighted(rng, LOST_REASONS, (30, 30, 15, 15, 10))
     return plan
 
 
-def plan_origin(demo: Demo, plan: DealPlan, won_before: list[DealPlan]) -> None:
+class Won:
+    """A team's won deals so far, by closing time: whose customers may order again."""
+
+    def __init__(self):
+        self.closed: list[float] = []
+        self.customers: list[CustomerPlan] = []
+
+    def add(self, plan: DealPlan) -> None:
+        index = bisect(self.closed, plan.closed_t)
+        self.closed.insert(index, plan.closed_t)
+        self.customers.insert(index, plan.customer)
+
+    def before(self, t: float) -> int:
+        """How many were won before `t`: they are `customers[:n]`."""
+        return bisect_left(self.closed, t)
+
+
+def plan_origin(demo: Demo, plan: DealPlan, won_before: Won) -> None:
     """A converted lead, a deal the salesperson opened, or a repeat order of a customer."""
     rng, team, t0 = demo.rng, plan.team, plan.t0
-    earlier = [d.customer for d in won_before if d.closed_t < t0 - 7]
-    r = rng.random()
-    if r < 0.15 and earlier:
+    earlier = won_before.before(t0 - 7)
+    r, repeat = rng.random(), demo.size.repeat
+    if r < repeat and earlier:
         plan.origin = "repeat"
         plan.owner = team.pick(rng, "am") or team.pick(rng, "ae")
         plan.creator = plan.owner
-        plan.customer = customer = rng.choice(earlier)
+        plan.customer = customer = won_before.customers[rng.randrange(earlier)]
         known = [i for i, (_p, t) in enumerate(customer.contacts) if t <= t0]
         plan.contact_index = rng.choice(known)
         plan.name = f"{customer.company.short}{rng.choice(PRODUCTS)}{rng.choice(REPEATS)}"
         customer.deals.append(plan)
         return
-    plan.origin = "direct" if r < 0.27 else "lead"
+    plan.origin = "direct" if r < repeat + 0.12 else "lead"
     plan.owner = team.pick(rng, "sm") if rng.random() < 0.12 else team.pick(rng, "ae")
     company = demo.company(team)
     contact = demo.person(company)
@@ -155,7 +174,7 @@ def plan_origin(demo: Demo, plan: DealPlan, won_before: list[DealPlan]) -> None:
             team=team,
             owner=owner,
             t=max(t0 - rng.uniform(1, 30), -365.0),
-            source=rng.choices(SOURCES, weights=(20, 25, 10, 20, 15, 10))[0],
+            source=weighted(rng, SOURCES, (20, 25, 10, 20, 15, 10)),
             status=LeadStatus.CONVERTED,
             closed_t=t0,
             deal=plan,
@@ -167,7 +186,7 @@ def plan_origin(demo: Demo, plan: DealPlan, won_before: list[DealPlan]) -> None:
         plan.creator = plan.owner
         created = t0 - rng.uniform(0, 3)
     contacts = [(contact, created)]
-    for _i in range(rng.choices((0, 1, 2), weights=(45, 35, 20))[0]):
+    for _i in range(weighted(rng, (0, 1, 2), (45, 35, 20))):
         t = created + rng.uniform(0.1, 60)
         if t < -0.02:
             contacts.append((demo.person(company), t))
@@ -222,7 +241,7 @@ def plan_deal(demo: Demo, plan: DealPlan) -> None:
     elif kind == "won":
         plan.risk = RiskLevel.MEDIUM if rng.random() < 0.15 else RiskLevel.LOW
     else:
-        plan.risk = rng.choices(RISKS, weights=(20, 40, 40))[0]
+        plan.risk = weighted(rng, RISKS, (20, 40, 40))
 
 
 def plan_collaborators(demo: Demo, plan: DealPlan, opens: list) -> None:
@@ -279,7 +298,7 @@ def plan_deal_acts(demo: Demo, plan: DealPlan, opens: list) -> None:
             close = end - rng.uniform(0.02, 0.3) * min(1.0, end - start)
             stop = close
         span = stop - start
-        count = min(6, max(1, round(span / rng.uniform(5, 9)))) if span > 0.05 else 0
+        count = min(6, max(1, round(span / rng.uniform(7, 13)))) if span > 0.05 else 0
         helper = helpers.get("se" if phase == "proposal" else "sm")
         for t in demo.times(start + 0.01 * span, stop - 0.01 * span, count):
             owner = plan.owner
@@ -330,11 +349,11 @@ def plan_deal_todos(demo: Demo, plan: DealPlan, opens: list) -> None:
         t = start + rng.uniform(0, 0.3) * (end - start)
         if index == len(opens) - 1 and plan.kind == "open":
             todos.append(demo.open_todo(title, owner, creator, min(t, -0.02)))
-            if rng.random() < 0.4:
+            if rng.random() < 0.25:
                 title = rng.choice(DEAL_TASKS[stage_phase(demo, stage)]).format(**words)
                 t2 = rng.uniform(t, -0.01)
                 todos.append(demo.open_todo(title, owner, creator, min(t2, -0.01)))
-        elif rng.random() < 0.6:
+        elif rng.random() < 0.2:
             todos.append(demo.done_todo(title, owner, creator, t, end))
     closed = plan.closed_t
     if plan.kind == "won":
@@ -345,7 +364,7 @@ def plan_deal_todos(demo: Demo, plan: DealPlan, opens: list) -> None:
             todos.append(demo.done_todo(title, pm, owner, closed + 0.01, closed + 12))
         else:
             todos.append(demo.open_todo(title, pm, owner, closed + 0.01))
-    elif plan.kind == "lost" and rng.random() < 0.5 and closed < -1:
+    elif plan.kind == "lost" and rng.random() < 0.2 and closed < -1:
         title = f"{words['short']}输单复盘"
         todos.append(demo.done_todo(title, owner, owner, closed + 0.01, closed + 5))
     plan.todos = todos

@@ -4,7 +4,7 @@ new, contacted, qualified or disqualified, with their follow-ups and tasks."""
 from itertools import pairwise
 
 from gendan.activities.choices import Outcome
-from gendan.core.demo.context import Demo
+from gendan.core.demo.context import Demo, weighted
 from gendan.core.demo.plans import LeadPlan, split
 from gendan.core.demo.words import (
     DISQUALIFY_REASONS,
@@ -42,7 +42,7 @@ def plan_other_leads(demo: Demo, count: int) -> list[LeadPlan]:
             team=team,
             owner=owner,
             t=t,
-            source=rng.choices(SOURCES, weights=(20, 15, 15, 25, 15, 10))[0],
+            source=weighted(rng, SOURCES, (20, 15, 15, 25, 15, 10)),
             status=status,
         )
         plans.append(plan)
@@ -62,13 +62,13 @@ def plan_lead(demo: Demo, plan: LeadPlan) -> None:
         "amount": "",
     }
     used: set[str] = set()
-    plan.tags = rng.sample(LEAD_TAGS, rng.choices((0, 1, 2), weights=(40, 40, 20))[0])
+    plan.tags = rng.sample(LEAD_TAGS, weighted(rng, (0, 1, 2), (40, 40, 20)))
     if plan.source == "referral":
         plan.tags.insert(0, "老客户转介绍")
     if rng.random() < 0.5:
         plan.notes = rng.choice(LEAD_NOTES[plan.source]).format(**words)
     if status == LeadStatus.NEW:
-        if rng.random() < 0.5:
+        if rng.random() < 0.35:
             title = f"首次联系{plan.person.name}"
             plan.todos.append(demo.open_todo(title, plan.owner, plan.owner, plan.t))
         return
@@ -77,9 +77,9 @@ def plan_lead(demo: Demo, plan: LeadPlan) -> None:
     window = {LeadStatus.CONTACTED: 45, LeadStatus.QUALIFIED: 60}.get(status, 30)
     stop = min(stop, start + window, -0.01)
     count = {
-        LeadStatus.CONTACTED: (1, 3),
-        LeadStatus.QUALIFIED: (2, 4),
-        LeadStatus.DISQUALIFIED: (1, 3),
+        LeadStatus.CONTACTED: (1, 2),
+        LeadStatus.QUALIFIED: (2, 3),
+        LeadStatus.DISQUALIFIED: (1, 2),
         LeadStatus.CONVERTED: (1, 4),
     }[status]
     r = rng.random()  # the first touch: mostly within hours, sometimes days later
@@ -107,10 +107,10 @@ def plan_lead(demo: Demo, plan: LeadPlan) -> None:
     open_lead = status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
     if open_lead and rng.random() < (0.85 if status == LeadStatus.QUALIFIED else 0.6):
         last.next_t = demo.next_follow_up(last.t, late=last.t < -60)
-    if open_lead and rng.random() < 0.4:
+    if open_lead and rng.random() < 0.15:
         title = rng.choice(LEAD_TASKS).format(name=plan.person.name)
         plan.todos.append(demo.open_todo(title, plan.owner, plan.owner, last.t + 0.002))
-    elif not open_lead and rng.random() < 0.25:
+    elif not open_lead and rng.random() < 0.1:
         title = rng.choice(LEAD_TASKS).format(name=plan.person.name)
         plan.todos.append(
             demo.done_todo(title, plan.owner, plan.owner, plan.acts[0].t, plan.closed_t)

@@ -1,7 +1,7 @@
 """Plans: what happens to each record, decided before any row is written.
 
-Times are float days relative to the start of today (see `Demo.at`). A plan keeps the row it
-becomes in `obj` once that row is saved, for the rows that name it.
+Times are float days relative to the start of today (see `Demo.at`). A plan keeps the id of the row
+it becomes in `id`, for the rows that name it.
 """
 
 import random
@@ -11,10 +11,7 @@ from decimal import Decimal
 
 from gendan.activities.choices import TaskPriority, TaskStatus
 from gendan.customers.choices import CustomerStatus
-from gendan.customers.models import Customer
 from gendan.deals.choices import RiskLevel
-from gendan.deals.models import Deal
-from gendan.leads.models import Lead
 from gendan.org.models import Team, User
 
 
@@ -84,8 +81,8 @@ class CustomerPlan:
     acts: list = field(default_factory=list)
     deals: list = field(default_factory=list)
     status: str = CustomerStatus.PROSPECT
-    obj: Customer | None = None
-    contact_objs: list = field(default_factory=list)
+    id: int | None = None
+    contact_ids: list = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -106,7 +103,7 @@ class LeadPlan:
     reason: str = ""
     converter: User | None = None
     deal: "DealPlan | None" = None
-    obj: Lead | None = None
+    id: int | None = None
 
 
 @dataclass(slots=True)
@@ -130,7 +127,7 @@ class DealPlan:
     collaborators: list = field(default_factory=list)  # [(user, role, t)]
     acts: list = field(default_factory=list)
     todos: list = field(default_factory=list)
-    obj: Deal | None = None
+    id: int | None = None
 
     @property
     def t0(self) -> float:

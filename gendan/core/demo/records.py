@@ -1,7 +1,7 @@
-"""The records, saved in bulk once everything is planned: customers and their contacts,
-leads, deals, with the dates their follow-ups give them (last activity, next follow-up)."""
+"""The records, written once a group of teams is planned: customers and their contacts, leads,
+deals, with the dates their follow-ups give them (last activity, next follow-up)."""
 
-from gendan.core.demo.context import BATCH_SIZE, Demo
+from gendan.core.demo.context import Demo
 from gendan.core.demo.plans import CustomerPlan, DealPlan, LeadPlan
 from gendan.core.demo.words import DISTRICTS, ROADS
 from gendan.customers.models import Contact, Customer
@@ -12,7 +12,7 @@ from gendan.leads.models import Lead
 
 
 def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
-    rng = demo.rng
+    rng, rows = demo.rng, demo.rows
     for plan in customers:
         company = plan.company
         acts = [*plan.acts, *(a for d in plan.deals for a in d.acts)]
@@ -22,7 +22,8 @@ def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
             upcoming.append(plan.acts[-1].next_t)
         upcoming = [t for t in upcoming if t is not None]
         changed = max(t for _p, t in plan.contacts)
-        plan.obj = Customer(
+        plan.id = rows.add(
+            Customer,
             name=company.name,
             industry=company.industry,
             size=plan.size,
@@ -32,43 +33,51 @@ def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
             ),
             website=f"www.{company.domain}" if rng.random() < 0.7 else "",
             status=plan.status,
-            owner=plan.owner,
+            owner_id=plan.owner.pk,
             last_activity_at=demo.at(last) if last is not None else None,
             next_follow_up_at=demo.at(min(upcoming)) if upcoming else None,
             created_at=demo.at(plan.t),
             updated_at=demo.at(changed),
             version=len(plan.contacts),
         )
-    Customer.objects.bulk_create([p.obj for p in customers], batch_size=BATCH_SIZE)
-    contacts = []
+        rows.flush_if_full()
+    contacts = [
+        (t, plan, index, person)
+        for plan in customers
+        for index, (person, t) in enumerate(plan.contacts)
+    ]
+    contacts.sort(key=lambda c: c[0])  # ids in the order the contacts were added
     for plan in customers:
-        for index, (person, t) in enumerate(plan.contacts):
-            contact = Contact(
-                customer=plan.obj,
-                name=person.name,
-                title=person.title,
-                phone=person.phone,
-                email=person.email,
-                wechat=person.wechat,
-                is_primary=index == 0,
-                created_at=demo.at(t),
-                updated_at=demo.at(t),
-            )
-            plan.contact_objs.append(contact)
-            contacts.append(contact)
-    contacts.sort(key=lambda c: c.created_at)
-    Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
+        plan.contact_ids = [0] * len(plan.contacts)
+    for t, plan, index, person in contacts:
+        plan.contact_ids[index] = rows.add(
+            Contact,
+            customer_id=plan.id,
+            name=person.name,
+            title=person.title,
+            phone=person.phone,
+            email=person.email,
+            wechat=person.wechat,
+            is_primary=index == 0,
+            created_at=demo.at(t),
+            updated_at=demo.at(t),
+        )
+        rows.flush_if_full()
 
 
 def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
+    """The leads; a converted lead is linked to its deal once the deal is written."""
+    rows = demo.rows
     for plan in leads:
         acts, status = plan.acts, plan.status
         is_open = status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
         next_t = acts[-1].next_t if acts and is_open else None
-        customer = plan.deal.customer if plan.deal else None
+        deal = plan.deal
+        customer = deal.customer if deal else None
         changed = max([plan.t, *(a.t for a in acts), plan.closed_t or plan.t])
         status_changes = (plan.qualified_t is not None) + (plan.closed_t is not None)
-        plan.obj = Lead(
+        plan.id = rows.add(
+            Lead,
             name=plan.person.name,
             company=plan.company.name,
             title=plan.person.title,
@@ -77,7 +86,7 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
             wechat=plan.person.wechat,
             source=plan.source,
             status=status,
-            owner=plan.owner,
+            owner_id=plan.owner.pk,
             tags=plan.tags,
             notes=plan.notes,
             disqualify_reason=plan.reason,
@@ -85,32 +94,34 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
             last_activity_at=demo.at(acts[-1].t) if acts else None,
             next_follow_up_at=demo.at(next_t) if next_t is not None else None,
             converted_at=demo.at(plan.closed_t) if customer else None,
-            customer=customer.obj if customer else None,
-            contact=customer.contact_objs[0] if customer else None,
+            customer_id=customer.id if customer else None,
+            contact_id=customer.contact_ids[0] if customer else None,
             created_at=demo.at(plan.t),
             updated_at=demo.at(changed),
             version=1 + len(acts) + status_changes,
         )
-    Lead.objects.bulk_create([p.obj for p in leads], batch_size=BATCH_SIZE)
+        rows.flush_if_full()
 
 
 def save_deals(demo: Demo, deals: list[DealPlan]) -> None:
+    rows = demo.rows
     for plan in deals:
         stage, entered = plan.moves[-1]
         last = plan.acts[-1]
         is_open = plan.kind == "open"
         changed = max(entered, plan.quote_t or entered)
-        plan.obj = Deal(
+        plan.id = rows.add(
+            Deal,
             name=plan.name,
-            customer=plan.customer.obj,
-            contact=plan.customer.contact_objs[plan.contact_index],
-            pipeline=demo.pipeline,
-            stage=stage,
-            status=DealStatus(plan.kind),
+            customer_id=plan.customer.id,
+            contact_id=plan.customer.contact_ids[plan.contact_index],
+            pipeline_id=demo.pipeline.pk,
+            stage_id=stage.pk,
+            status=DealStatus(plan.kind).value,
             amount=plan.amount,
             expected_close_date=plan.expected,
-            owner=plan.owner,
-            lead=plan.lead.obj if plan.lead else None,
+            owner_id=plan.owner.pk,
+            lead_id=plan.lead.id if plan.lead else None,
             lost_reason=plan.lost_reason,
             closed_at=None if is_open else demo.at(entered),
             stage_entered_at=demo.at(entered),
@@ -123,11 +134,4 @@ def save_deals(demo: Demo, deals: list[DealPlan]) -> None:
             updated_at=demo.at(changed),
             version=len(plan.moves) + (plan.quote is not None),
         )
-    Deal.objects.bulk_create([p.obj for p in deals], batch_size=BATCH_SIZE)
-
-
-def link_converted_leads(converted: list[LeadPlan]) -> None:
-    """A converted lead names its deal, saved after it."""
-    for plan in converted:
-        plan.obj.deal = plan.deal.obj
-    Lead.objects.bulk_update([p.obj for p in converted], ["deal"], batch_size=BATCH_SIZE)
+        rows.flush_if_full()

@@ -1,12 +1,14 @@
 """The history of each record, as the services would have written it: follow-ups, tasks,
-stage changes, collaborators and timeline events, buffered by `demo.writer` and written in
-bulk."""
+stage changes, collaborators and timeline events, added to `demo.rows`.
 
+A record is named by its subject: `(kind, id)`, kind one of lead, customer, deal, contract.
+"""
+
+from decimal import Decimal
 from itertools import pairwise
 
 from gendan.activities.choices import EventKind, TaskStatus
-from gendan.activities.models import Activity, Task
-from gendan.activities.timeline import event_build, subject_fields
+from gendan.activities.models import Activity, Task, TimelineEvent
 from gendan.core.demo.context import Demo
 from gendan.core.demo.plans import Act, CustomerPlan, DealPlan, LeadPlan, Todo
 from gendan.core.demo.words import OWN_TASKS
@@ -16,83 +18,105 @@ from gendan.leads.choices import LeadStatus
 from gendan.org.models import User
 
 
-def event(demo: Demo, subject, kind: str, actor: User, t: float, data=None, **links) -> None:
-    """A timeline event on `subject` at planned time `t`."""
-    demo.writer.add(event_build(subject, kind, actor=actor, at=demo.at(t), data=data, **links))
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def event(demo: Demo, subject, kind: str, actor: User | None, t: float, data=None, **links):
+    """A timeline event on `subject` at planned time `t`; `links`: activity_id, task_id."""
+    kind_name, pk = subject
+    demo.rows.add(
+        TimelineEvent,
+        subject_type=kind_name,
+        **{f"{kind_name}_id": pk},
+        kind=kind,
+        actor_id=actor.pk if actor else None,
+        occurred_at=demo.at(t),
+        data={key: _plain(value) for key, value in (data or {}).items()},
+        **links,
+    )
 
 
 def write_acts(demo: Demo, subject, acts: list[Act], contacts: list | None = None) -> None:
-    """The follow-ups of a record, each with its timeline event."""
-    rng = demo.rng
+    """The follow-ups of a record, each with its timeline event; `contacts`: (id, t) pairs,
+    the record's own contact first."""
+    rng, rows = demo.rng, demo.rows
+    kind_name, pk = subject
     for act in acts:
-        occurred = demo.at(act.t)
         contact = None
         if contacts:  # the record's own contact mostly, else another one known by then
-            known = [c for c in contacts if c.created_at <= occurred] or contacts[:1]
+            known = [c for c, t in contacts if t <= act.t] or [contacts[0][0]]
             contact = known[0] if rng.random() < 0.7 else rng.choice(known)
-        activity = demo.writer.add(
-            Activity(
-                **subject_fields(subject),
-                contact=contact,
-                channel=act.channel,
-                outcome=act.outcome,
-                summary=act.summary,
-                occurred_at=occurred,
-                next_follow_up_at=demo.at(act.next_t) if act.next_t is not None else None,
-                objection=act.objection,
-                requirement_changed=act.changed,
-                owner=act.owner,
-                created_at=occurred,
-                updated_at=occurred,
-            )
+        occurred = demo.at(act.t)
+        activity = rows.add(
+            Activity,
+            subject_type=kind_name,
+            **{f"{kind_name}_id": pk},
+            contact_id=contact,
+            channel=act.channel,
+            outcome=act.outcome,
+            summary=act.summary,
+            occurred_at=occurred,
+            next_follow_up_at=demo.at(act.next_t) if act.next_t is not None else None,
+            objection=act.objection,
+            requirement_changed=act.changed,
+            owner_id=act.owner.pk,
+            created_at=occurred,
+            updated_at=occurred,
         )
         data = {"channel": act.channel, "outcome": act.outcome}
-        event(demo, subject, EventKind.FOLLOW_UP, act.owner, act.t, data, activity=activity)
+        event(demo, subject, EventKind.FOLLOW_UP, act.owner, act.t, data, activity_id=activity)
 
 
 def write_todos(demo: Demo, subject, todos: list[Todo]) -> None:
     """Tasks on a record (or on none), with their created / done / cancelled events."""
     for todo in todos:
         done = demo.at(todo.done) if todo.done is not None else None
-        task = demo.writer.add(
-            Task(
-                title=todo.title,
-                assignee=todo.assignee,
-                created_by=todo.created_by,
-                due_at=demo.at(todo.due),
-                priority=todo.priority,
-                status=todo.status,
-                done_at=done if todo.status == TaskStatus.DONE else None,
-                **(subject_fields(subject) if subject is not None else {}),
-                created_at=demo.at(todo.t),
-                updated_at=done or demo.at(todo.t),
-                version=1 if done is None else 2,
-            )
+        links = {"subject_type": subject[0], f"{subject[0]}_id": subject[1]} if subject else {}
+        task = demo.rows.add(
+            Task,
+            title=todo.title,
+            assignee_id=todo.assignee.pk,
+            created_by_id=todo.created_by.pk,
+            due_at=demo.at(todo.due),
+            priority=todo.priority,
+            status=todo.status,
+            done_at=done if todo.status == TaskStatus.DONE else None,
+            **links,
+            created_at=demo.at(todo.t),
+            updated_at=done or demo.at(todo.t),
+            version=1 if done is None else 2,
         )
         if subject is None:
             continue
         data = {"title": todo.title}
-        event(demo, subject, EventKind.TASK_CREATED, todo.created_by, todo.t, data, task=task)
+        event(demo, subject, EventKind.TASK_CREATED, todo.created_by, todo.t, data, task_id=task)
         if todo.status != TaskStatus.OPEN:
             kind = (
                 EventKind.TASK_DONE if todo.status == TaskStatus.DONE else EventKind.TASK_CANCELLED
             )
-            event(demo, subject, kind, todo.assignee, todo.done, data, task=task)
+            event(demo, subject, kind, todo.assignee, todo.done, data, task_id=task)
+
+
+def customer_contacts(plan: CustomerPlan, first: int = 0) -> list[tuple[int, float]]:
+    """The customer's contacts as (id, t), contact `first` first."""
+    pairs = [(pk, t) for pk, (_p, t) in zip(plan.contact_ids, plan.contacts, strict=True)]
+    return [pairs[first], *pairs]
 
 
 def write_customer(demo: Demo, plan: CustomerPlan) -> None:
-    customer = plan.obj
+    customer = ("customer", plan.id)
     event(demo, customer, EventKind.CREATED, plan.creator, plan.t)
-    for contact, (_person, t) in zip(plan.contact_objs, plan.contacts, strict=True):
-        data = {"contact_id": contact.pk, "name": contact.name}
-        actor = plan.creator if contact.is_primary else plan.owner
+    for index, (pk, (person, t)) in enumerate(zip(plan.contact_ids, plan.contacts, strict=True)):
+        data = {"contact_id": pk, "name": person.name}
+        actor = plan.creator if index == 0 else plan.owner
         event(demo, customer, EventKind.CONTACT_ADDED, actor, t, data)
-    write_acts(demo, customer, plan.acts, plan.contact_objs)
-    demo.writer.flush(force=False)
+    write_acts(demo, customer, plan.acts, customer_contacts(plan))
+    demo.rows.flush_if_full()
 
 
 def write_lead(demo: Demo, plan: LeadPlan) -> None:
-    lead, owner = plan.obj, plan.owner
+    lead, owner = ("lead", plan.id), plan.owner
     event(demo, lead, EventKind.CREATED, owner, plan.t, {"source": plan.source})
     write_acts(demo, lead, plan.acts)
     previous = LeadStatus.CONTACTED
@@ -106,43 +130,46 @@ def write_lead(demo: Demo, plan: LeadPlan) -> None:
         data = {"fields": {"disqualify_reason": {"from": "", "to": plan.reason}}}
         event(demo, lead, EventKind.UPDATED, owner, plan.closed_t, data)
     elif plan.deal is not None:
-        deal, customer, t = plan.deal.obj, plan.deal.customer, plan.closed_t
+        deal, customer, t = plan.deal, plan.deal.customer, plan.closed_t
         links = {
-            "lead_id": lead.pk,
-            "customer_id": customer.obj.pk,
-            "contact_id": customer.contact_objs[0].pk,
-            "deal_id": deal.pk,
+            "lead_id": plan.id,
+            "customer_id": customer.id,
+            "contact_id": customer.contact_ids[0],
+            "deal_id": deal.id,
         }
         data = {"field": "status", "from": previous, "to": LeadStatus.CONVERTED}
         event(demo, lead, EventKind.STATUS_CHANGED, plan.converter, t, data)
-        for subject in (lead, customer.obj, deal):
+        for subject in (lead, ("customer", customer.id), ("deal", deal.id)):
             event(demo, subject, EventKind.CONVERTED, plan.converter, t, links)
     write_todos(demo, lead, plan.todos)
-    demo.writer.flush(force=False)
+    demo.rows.flush_if_full()
 
 
 def write_deal(demo: Demo, plan: DealPlan) -> None:
-    deal, owner = plan.obj, plan.owner
+    rows, deal, owner = demo.rows, ("deal", plan.id), plan.owner
     first, t0 = plan.moves[0]
     event(demo, deal, EventKind.CREATED, plan.creator, t0, {"stage": first.name})
-    data = {"deal_id": deal.pk, "name": deal.name}
-    event(demo, plan.customer.obj, EventKind.DEAL_CREATED, plan.creator, t0, data)
-    demo.writer.add(
-        StageChange(deal=deal, to_stage=first, changed_at=demo.at(t0), changed_by=plan.creator)
+    data = {"deal_id": plan.id, "name": plan.name}
+    event(demo, ("customer", plan.customer.id), EventKind.DEAL_CREATED, plan.creator, t0, data)
+    rows.add(
+        StageChange,
+        deal_id=plan.id,
+        to_stage_id=first.pk,
+        changed_at=demo.at(t0),
+        changed_by_id=plan.creator.pk,
     )
     for (old, old_t), (new, t) in pairwise(plan.moves):
         seconds = int((demo.at(t) - demo.at(old_t)).total_seconds())
         reason = plan.lost_reason if new.kind == StageKind.LOST else ""
-        demo.writer.add(
-            StageChange(
-                deal=deal,
-                from_stage=old,
-                to_stage=new,
-                changed_at=demo.at(t),
-                changed_by=owner,
-                seconds_in_from=seconds,
-                lost_reason=reason,
-            )
+        rows.add(
+            StageChange,
+            deal_id=plan.id,
+            from_stage_id=old.pk,
+            to_stage_id=new.pk,
+            changed_at=demo.at(t),
+            changed_by_id=owner.pk,
+            seconds_in_from=seconds,
+            lost_reason=reason,
         )
         data = {
             "from": old.pk,
@@ -158,22 +185,21 @@ def write_deal(demo: Demo, plan: DealPlan) -> None:
                 data["lost_reason"] = reason
             event(demo, deal, EventKind.STATUS_CHANGED, owner, t, data)
     for user, role, t in plan.collaborators:
-        demo.writer.add(DealCollaborator(deal=deal, user=user, role=role))
+        rows.add(DealCollaborator, deal_id=plan.id, user_id=user.pk, role=role)
         data = {"user_id": user.pk, "role": role}
         event(demo, deal, EventKind.COLLABORATOR_ADDED, owner, t, data)
     if plan.quote is not None:
         data = {"field": "amount", "from": plan.quote, "to": plan.amount}
         event(demo, deal, EventKind.AMOUNT_CHANGED, owner, plan.quote_t, data)
-    contacts = plan.customer.contact_objs
-    write_acts(demo, deal, plan.acts, [contacts[plan.contact_index], *contacts])
+    write_acts(demo, deal, plan.acts, customer_contacts(plan.customer, plan.contact_index))
     write_todos(demo, deal, plan.todos)
-    demo.writer.flush(force=False)
+    demo.rows.flush_if_full()
 
 
-def write_own_tasks(demo: Demo) -> None:
+def write_own_tasks(demo: Demo, users: list[User]) -> None:
     """Tasks about no record: weekly reports, visit plans, forecasts."""
     rng = demo.rng
-    for user in demo.users[1:]:
+    for user in users:
         for _i in range(rng.randint(1, 2)):
             title = rng.choice(OWN_TASKS)
             t = -rng.uniform(0.5, 30)
