@@ -123,6 +123,7 @@ class Rows:
         PostgreSQL the foreign keys too: checked once when added back, not row by row."""
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
+            _check_pending_keys(cursor)
             for table in self.tables.values():
                 name = table.model._meta.db_table
                 if self.vendor == "postgresql":
@@ -188,6 +189,7 @@ class Rows:
         statistics; on PostgreSQL, move the id sequences past the ids given."""
         self.flush()
         with connection.cursor() as cursor:
+            _check_pending_keys(cursor)
             for sql in self.dropped:
                 cursor.execute(sql)
             self.dropped = []
@@ -200,6 +202,14 @@ class Rows:
                 models_ = [table.model for table in self.tables.values()]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                     cursor.execute(sql)
+
+
+def _check_pending_keys(cursor) -> None:
+    """PostgreSQL alters no table with foreign-key checks still waiting for the commit (the
+    organisation's rows, say): check them now, and defer the later ones again."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _foreign_keys(cursor, table: str) -> list[tuple[str, str]]:
