@@ -242,6 +242,8 @@ LOGGING = {
 # Gendan -------------------------------------------------------------------------------------
 GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_MAX_PAGE_SIZE = 200
+# Lists count their rows up to this many, then say "10,000+" (counting more costs time).
+GENDAN_COUNT_LIMIT = 10_000
 GENDAN_BOARD_CARDS = 20
 GENDAN_BRAND = _("Gendan")
 # Public pool (公海) and assignment: open leads a user may hold, days before a former owner may

@@ -11,8 +11,23 @@ class PageParams(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
+def capped_count(queryset: QuerySet) -> tuple[int, bool]:
+    """The number of rows, counted up to `GENDAN_COUNT_LIMIT`: (count, whether there are more).
+
+    Counting every row of a list of hundreds of thousands costs more than the page itself; past
+    the limit a list says "10,000+" and its pages go on as far as the rows do."""
+    limit = settings.GENDAN_COUNT_LIMIT
+    count = queryset.order_by()[: limit + 1].count()
+    return (limit, True) if count > limit else (count, False)
+
+
 def paginate(queryset: QuerySet, page: int = 1, page_size: int = 50) -> dict:
-    """Two queries whatever the page size: one COUNT and one LIMIT/OFFSET slice."""
+    """Two queries whatever the page size: one (capped) COUNT and one LIMIT/OFFSET slice."""
     page_size = max(1, min(page_size, settings.GENDAN_MAX_PAGE_SIZE))
     offset = (max(page, 1) - 1) * page_size
-    return {"count": queryset.count(), "items": list(queryset[offset : offset + page_size])}
+    count, more = capped_count(queryset)
+    return {
+        "count": count,
+        "count_capped": more,
+        "items": list(queryset[offset : offset + page_size]),
+    }

@@ -10,6 +10,8 @@ T = TypeVar("T")
 class Page(Schema, Generic[T]):
     items: list[T]
     count: int
+    # True when there are more rows than `count` (the count stops at GENDAN_COUNT_LIMIT).
+    count_capped: bool = False
 
 
 def patch_data(payload: Schema) -> tuple[dict, int | None]:

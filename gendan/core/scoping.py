@@ -79,8 +79,16 @@ def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> 
     if scope == Scope.TEAM:
         ids = team_ids(user)
         if ids:
-            q |= Q(**{f"{owner_field}__team_id__in": ids})
+            q |= Q(**{f"{owner_field}_id__in": team_members(ids)})
     return q
+
+
+def team_members(ids):
+    """The users of these teams, as a subquery: `owner_id IN (...)` is answered from the
+    owner index of the big table, where a join on the owner's team reads every row."""
+    from gendan.org.models import User
+
+    return User.objects.filter(team_id__in=ids).values("id")
 
 
 def apply_scope(queryset, user, **kwargs):

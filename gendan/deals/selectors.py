@@ -9,7 +9,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
-from gendan.core.scoping import team_subtree_ids
+from gendan.core.scoping import team_members, team_subtree_ids
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
 
@@ -158,7 +158,7 @@ def deal_board(
     if owner_id:
         base = base.filter(owner_id=owner_id)
     if team_id:
-        base = base.filter(owner__team_id__in=team_subtree_ids(team_id))
+        base = base.filter(owner_id__in=team_members(team_subtree_ids(team_id)))
     base = text_search(base, q, ("name", "customer__name"))
     now = timezone.now()
     stalled_ids = _stalled_q(stages, now)

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django.utils.dateparse import parse_date
 
+from gendan.core.pagination import capped_count
+
 PAGE_SIZES = (25, 50, 100)
 
 
@@ -16,6 +18,7 @@ class ListPage:
     page_size: int
     ordering: str
     querystring: str  # the filters, without page
+    count_capped: bool = False  # more rows than `count`: shown as "10,000+"
 
     @property
     def pages(self) -> int:
@@ -27,15 +30,15 @@ class ListPage:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or (self.count_capped and len(self.items) == self.page_size)
 
     @property
     def first_index(self) -> int:
-        return 0 if not self.count else (self.page - 1) * self.page_size + 1
+        return 0 if not self.items else (self.page - 1) * self.page_size + 1
 
     @property
     def last_index(self) -> int:
-        return min(self.count, self.page * self.page_size)
+        return (self.page - 1) * self.page_size + len(self.items)
 
 
 def int_or_none(value):
@@ -74,9 +77,9 @@ def paginate_list(request, queryset, *, default_ordering: str, filters: dict) ->
     page_size = int_or_none(request.GET.get("page_size")) or PAGE_SIZES[0]
     if page_size not in PAGE_SIZES:
         page_size = PAGE_SIZES[0]
-    count = queryset.count()
+    count, capped = capped_count(queryset)
     pages = max(1, (count + page_size - 1) // page_size)
-    page = min(page, pages)
+    page = page if capped else min(page, pages)
     offset = (page - 1) * page_size
     items = list(queryset[offset : offset + page_size])
     keep = {k: v for k, v in request.GET.items() if k not in ("page",) and v != ""}
@@ -87,6 +90,7 @@ def paginate_list(request, queryset, *, default_ordering: str, filters: dict) ->
         page_size=page_size,
         ordering=request.GET.get("ordering") or default_ordering,
         querystring=urlencode(keep),
+        count_capped=capped,
     )
 
 

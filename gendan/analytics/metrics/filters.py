@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import ValidationFailed
-from gendan.core.scoping import team_subtree_ids
+from gendan.core.scoping import team_members, team_subtree_ids
 
 PERIODS = (
     "this_week",
@@ -106,7 +106,8 @@ class MetricFilter:
         if self.owner_id:
             queryset = queryset.filter(**{f"{owner_path}_id": self.owner_id})
         if self.team_id:
-            queryset = queryset.filter(**{f"{owner_path}__team_id__in": self.team_member_teams})
+            members = team_members(self.team_member_teams)
+            queryset = queryset.filter(**{f"{owner_path}_id__in": members})
         return queryset
 
     def deals(self, queryset: QuerySet, deal_path: str = "") -> QuerySet:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 
 def _json(value):
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)  # as Django writes it
 
 
 def _sqlite_datetime(value: datetime) -> str:
@@ -194,8 +194,7 @@ class Rows:
                 cursor.execute(sql)
             self.dropped = []
             if self.vendor == "sqlite":
-                cursor.execute("PRAGMA analysis_limit = 1000")
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE")  # whole: sampled figures mislead the planner
             elif self.vendor == "postgresql":
                 for table in self.tables.values():
                     cursor.execute(f"ANALYZE {table.sql_table}")
