@@ -151,7 +151,12 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": False,
     }
-HUEY["consumer"] = {"workers": int(os.environ.get("GENDAN_WORKERS", "2")), "worker_type": "thread"}
+HUEY["consumer"] = {
+    "workers": int(os.environ.get("GENDAN_WORKERS", "2")),
+    "worker_type": "thread",
+    # GENDAN_PERIODIC_TASKS=0: the worker runs queued tasks only, no schedule (the benchmark).
+    "periodic": os.environ.get("GENDAN_PERIODIC_TASKS", "1") != "0",
+}
 
 # Cache: shared by all web processes (login rate limits); Redis when configured.
 if REDIS_URL:

@@ -1,7 +1,13 @@
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 
 from gendan.core.errors import NotFound
-from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.core.selectors import (
+    contact_phone_q,
+    exact_filters,
+    ordered,
+    range_filters,
+    text_search,
+)
 from gendan.customers.models import Contact, Customer
 
 CUSTOMER_ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
@@ -33,7 +39,9 @@ def _visit_figures(queryset):
 
 def customer_list(*, actor, filters: dict):
     qs = _visit_figures(Customer.objects.visible_to(actor).select_related("owner"))
-    qs = text_search(qs, filters.get("q"), ("name", "website", "address"))
+    qs = text_search(
+        qs, filters.get("q"), ("name", "website", "address"), phone=contact_phone_q("id")
+    )
     qs = exact_filters(
         qs, filters, ("status", "owner_id", "industry", "region", "size", "risk_level")
     )
@@ -56,7 +64,7 @@ def customer_get(*, actor, customer_id: int) -> Customer:
 
 def contact_list(*, actor, filters: dict):
     qs = Contact.objects.visible_to(actor).select_related("customer")
-    qs = text_search(qs, filters.get("q"), ("name", "phone", "email", "wechat"))
+    qs = text_search(qs, filters.get("q"), ("name", "phone", "email", "wechat"), phone="phone")
     qs = exact_filters(qs, filters, ("customer_id", "is_primary"))
     return qs.order_by("customer_id", "-is_primary", "id")
 

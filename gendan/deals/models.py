@@ -94,6 +94,8 @@ class Deal(TimeStampedModel):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["owner", "status"]),
+            models.Index(fields=["owner", "stage", "-id"]),  # a scoped board's columns
+            models.Index(fields=["pipeline", "stage", "amount"]),  # the board's column totals
             models.Index(fields=["stage", "-id"]),
             models.Index(fields=["pipeline", "status"]),
             models.Index(fields=["status", "-id"]),

@@ -13,12 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gendan.activities import selectors as activity_selectors
 from gendan.core.errors import DomainError, ValidationFailed
-from gendan.core.scoping import assignable_user_ids_q
 from gendan.customers.models import Contact
 from gendan.deals import selectors, services
 from gendan.deals.choices import DealStatus, RiskLevel
 from gendan.deals.forms import DealForm
-from gendan.org.models import Team, User
+from gendan.org.models import Team
 from gendan.web.dialogs import render_dialog, run_service
 from gendan.web.lists import assignable_users, paginate_list, read_filters
 from gendan.web.templatetags.gendan import money
@@ -51,10 +50,9 @@ def deal_board(request):
     context = {"board": board, "filters": filters, "querystring": request.GET.urlencode()}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "gd-board":
         return render(request, "deals/_board.html", context)
-    owner_q = assignable_user_ids_q(request.user)
     context.update(
         pipelines=list(selectors.pipeline_list(actor=request.user)),
-        owners=list(User.objects.filter(owner_q).order_by("username")) if owner_q else [],
+        owners=assignable_users(request.user),
         teams=list(Team.objects.order_by("name")),
     )
     return render(request, "deals/deal_board.html", context)

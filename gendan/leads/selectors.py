@@ -18,7 +18,7 @@ ORDERING = (
 
 def lead_list(*, actor, filters: dict):
     qs = Lead.objects.visible_to(actor).select_related("owner")
-    qs = text_search(qs, filters.get("q"), ("name", "company", "phone", "email"))
+    qs = text_search(qs, filters.get("q"), ("name", "company", "phone", "email"), phone="phone")
     qs = exact_filters(qs, filters, ("status", "source", "owner_id", "in_pool"))
     if filters.get("tag"):
         qs = _with_tag(qs, filters["tag"])

@@ -121,7 +121,13 @@ def assignable_users(actor):
     from gendan.org.models import User
 
     q = assignable_user_ids_q(actor)
-    return list(User.objects.filter(q).order_by("username")) if q is not None else []
+    if q is None:
+        return []
+    return list(User.objects.filter(q).only(*PICKER_FIELDS).order_by("username"))
+
+
+# What a people picker shows of each user (`User.name`).
+PICKER_FIELDS = ("id", "username", "display_name", "first_name", "last_name")
 
 
 def safe_next(request, default: str) -> str:

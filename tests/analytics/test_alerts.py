@@ -207,6 +207,7 @@ def test_the_api_lets_managers_manage_alerts(org, api):
     patched = api(org.admin).patch(f"/alerts/{alert_id}", {"enabled": False, "threshold": "0.2"})
     assert patched.status_code == 200 and patched.json()["enabled"] is False
     assert api(org.admin).get("/alerts").json()["count"] == 1
-    assert api(org.admin).get("/alerts/firings").json() == {"items": [], "count": 0}
+    firings = api(org.admin).get("/alerts/firings").json()
+    assert firings["items"] == [] and firings["count"] == 0
     assert api(org.admin).delete(f"/alerts/{alert_id}").status_code == 204
     assert api(org.admin).get(f"/alerts/{alert_id}").status_code == 404
