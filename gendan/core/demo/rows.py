@@ -3,8 +3,9 @@ each.
 
 `Rows.add(model, **values)` gives the row its id at once (so the rows written after it can
 name it), fills the columns it is not given with the fields' defaults and buffers it;
-`flush()` writes every buffer: `executemany` on SQLite, `COPY` on PostgreSQL. Foreign keys
-are checked at commit on both, so the order of the tables does not matter.
+`flush()` writes every buffer, parents first: `executemany` on SQLite, `COPY` on PostgreSQL.
+The plain indexes (and on PostgreSQL the foreign keys) are set aside while writing and
+restored by `finish()`, which also gathers the planner's statistics.
 
 Values are given by attribute name (`owner_id`, not `owner`): ints, strings, booleans, naive
 UTC datetimes (`Demo.at` gives them), dates, Decimals, and lists or dicts for JSON.
