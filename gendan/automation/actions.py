@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from gendan.activities.choices import EventKind, NotificationKind, SubjectType
@@ -24,6 +24,7 @@ from gendan.automation import records
 from gendan.automation.choices import RuleObject
 from gendan.automation.models import Rule
 from gendan.core.scoping import team_subtree_ids
+from gendan.leads.models import Lead
 from gendan.org.models import User
 
 
@@ -62,56 +63,71 @@ def _rule_data(ctx: RunContext, **extra) -> dict:
 # assign -------------------------------------------------------------------------------------
 
 
-def _assign_candidates(ctx: RunContext, action: dict) -> list[User]:
+def _assign_people(ctx: RunContext, action: dict) -> list[User]:
+    """The active users the action may assign to, by id."""
+    if action.get("user_id") is not None:
+        return list(User.objects.filter(pk=action["user_id"], is_active=True))
+    qs = User.objects.filter(is_active=True)
+    if action.get("role"):
+        qs = qs.filter(role__code=action["role"])
+    team = action.get("team_id")
+    if team == "owner_team":
+        owner = records.owner_of(ctx.record)
+        team = owner.team_id if owner is not None else None
+        if team is None:
+            return []
+    if team is not None:
+        qs = qs.filter(team_id__in=team_subtree_ids(team))
+    return list(qs.order_by("id"))
+
+
+def _open_leads(user_ids: list[int]):
     from gendan.leads.pool import OPEN_STATUSES
 
-    if action.get("user_id") is not None:
-        users = list(User.objects.filter(pk=action["user_id"], is_active=True))
-    else:
-        qs = User.objects.filter(is_active=True)
-        if action.get("role"):
-            qs = qs.filter(role__code=action["role"])
-        team = action.get("team_id")
-        if team == "owner_team":
-            owner = records.owner_of(ctx.record)
-            team = owner.team_id if owner is not None else None
-            if team is None:
-                return []
-        if team is not None:
-            qs = qs.filter(team_id__in=team_subtree_ids(team))
-        users = list(qs.order_by("id"))
+    # Answered from the (owner, in_pool, status) index alone.
+    return Lead.objects.filter(owner_id__in=user_ids, in_pool=False, status__in=OPEN_STATUSES)
+
+
+def _has_room(user: User, open_leads: int) -> bool:
+    limit = (
+        user.max_open_leads if user.max_open_leads is not None else settings.GENDAN_MAX_OPEN_LEADS
+    )
+    return open_leads < limit
+
+
+def _assign_candidates(ctx: RunContext, action: dict) -> list[User]:
+    """Everyone who may take one more lead, each with `open_leads`."""
+    users = _assign_people(ctx, action)
     if not users:
         return []
     counts = dict(
-        User.objects.filter(pk__in=[u.pk for u in users])
-        .annotate(
-            open_leads=Count(
-                "leads", filter=Q(leads__in_pool=False, leads__status__in=OPEN_STATUSES)
-            )
-        )
-        .values_list("pk", "open_leads")
+        _open_leads([u.pk for u in users])
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
     )
     for user in users:
         user.open_leads = counts.get(user.pk, 0)
-    limit = settings.GENDAN_MAX_OPEN_LEADS
-    return [
-        u
-        for u in users
-        if u.open_leads < (u.max_open_leads if u.max_open_leads is not None else limit)
-    ]
+    return [u for u in users if _has_room(u, u.open_leads)]
 
 
 def _assign_pick(ctx: RunContext, action: dict) -> User | None:
-    users = _assign_candidates(ctx, action)
-    if not users:
-        return None
-    if action.get("user_id") is not None:
-        return users[0]
-    if action.get("strategy") == "least_loaded":
+    if action.get("user_id") is not None or action.get("strategy") == "least_loaded":
+        users = _assign_candidates(ctx, action)
+        if not users:
+            return None
+        if action.get("user_id") is not None:
+            return users[0]
         return min(users, key=lambda u: (u.open_leads, u.pk))
+    # Round robin: the next person after the last one given a lead who has room, counting
+    # one person's open leads at a time (most often the first one asked has room).
+    users = _assign_people(ctx, action)
     last = (ctx.rule.state or {}).get("last_user_id") or 0
-    after = [u for u in users if u.pk > last]
-    return after[0] if after else users[0]
+    for user in [u for u in users if u.pk > last] + [u for u in users if u.pk <= last]:
+        user.open_leads = _open_leads([user.pk]).count()
+        if _has_room(user, user.open_leads):
+            return user
+    return None
 
 
 def assign_preview(ctx: RunContext, action: dict) -> dict:

@@ -69,6 +69,8 @@ class Lead(TimeStampedModel):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["owner", "status"]),
+            models.Index(fields=["owner", "in_pool", "status"]),  # open leads per person
+            models.Index(fields=["status", "created_at"]),  # newest first: read backwards
             models.Index(fields=["status", "-id"]),
             models.Index(fields=["source"]),
             models.Index(fields=["name"]),
