@@ -59,6 +59,7 @@ def team_ids(user) -> set[int]:
         seen.add(tid)
         stack.extend(children.get(tid, []))
     user._gendan_team_ids = seen
+    user._gendan_all_teams = len(seen) == len(rows)
     return seen
 
 
@@ -79,8 +80,20 @@ def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> 
     if scope == Scope.TEAM:
         ids = team_ids(user)
         if ids:
-            q |= Q(**{f"{owner_field}_id__in": team_members(ids)})
+            q |= members_q(user, f"{owner_field}_id", ids)
     return q
+
+
+def members_q(user, field: str, ids) -> Q:
+    """`field` (a user id) is one of the members of the teams `ids` of `user`'s scope. When those
+    are all the teams (a director over the whole tree), said as "not one of the few people in
+    no team": a filter checked row by row as a list is read in order, where a list of every
+    member would make the database gather all their rows first."""
+    if getattr(user, "_gendan_all_teams", False):
+        from gendan.org.models import User
+
+        return ~Q(**{f"{field}__in": User.objects.filter(team__isnull=True).values("id")})
+    return Q(**{f"{field}__in": team_members(ids)})
 
 
 def team_members(ids):

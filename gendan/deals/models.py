@@ -95,7 +95,10 @@ class Deal(TimeStampedModel):
         indexes = [
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["owner", "stage", "-id"]),  # a scoped board's columns
-            models.Index(fields=["pipeline", "stage", "amount"]),  # the board's column totals
+            # the board's column totals, read from the index alone
+            models.Index(
+                fields=["pipeline", "stage", "owner", "amount"], name="deals_deal_pipelin_board_idx"
+            ),
             models.Index(fields=["stage", "-id"]),
             models.Index(fields=["pipeline", "status"]),
             models.Index(fields=["status", "-id"]),

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import effective_scope, team_ids, team_members
+from gendan.core.scoping import effective_scope, members_q, team_ids
 from gendan.leads.choices import LeadSource, LeadStatus
 from gendan.org.choices import Scope
 
@@ -23,7 +23,7 @@ class LeadQuerySet(models.QuerySet):
         if scope == Scope.TEAM:
             ids = team_ids(user)
             if ids:
-                q |= Q(owner_id__in=team_members(ids))
+                q |= members_q(user, "owner_id", ids)
         pool_q = pool_visible_q(user)
         if pool_q is not None:
             q |= pool_q

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='deal',
-            index=models.Index(fields=['pipeline', 'stage', 'amount'], name='deals_deal_pipelin_1fe8d7_idx'),
+            index=models.Index(fields=['pipeline', 'stage', 'owner', 'amount'], name='deals_deal_pipelin_board_idx'),
         ),
     ]
