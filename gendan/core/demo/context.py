@@ -40,7 +40,7 @@ from gendan.core.demo.words import (
 )
 from gendan.customers.models import Contact, Customer
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
-from gendan.leads.models import Lead
+from gendan.leads.models import Lead, LeadPoolEvent
 from gendan.org.models import User
 from gendan.sales.models import Contract, Payment, PaymentAllocation, PaymentPlan
 
@@ -51,6 +51,7 @@ WRITTEN = [
     Customer,
     Contact,
     Lead,
+    LeadPoolEvent,
     Deal,
     StageChange,
     DealCollaborator,

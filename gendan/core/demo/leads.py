@@ -48,7 +48,22 @@ def plan_other_leads(demo: Demo, count: int) -> list[LeadPlan]:
         plans.append(plan)
     for plan in plans:
         plan_lead(demo, plan)
+        plan_pool(plan)
     return plans
+
+
+# The playbook's "no follow-up for 7 days: back to the public pool" rule, as the tick would
+# have applied it every minute of the past year.
+POOL_AFTER_DAYS = 7
+POOL_REASON = "7 天未跟进，退回公海"
+
+
+def plan_pool(plan: LeadPlan) -> None:
+    """An open lead idle for a week went to the pool (公海) a minute after."""
+    if plan.status in (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED):
+        idle_since = plan.acts[-1].t if plan.acts else plan.t
+        if idle_since <= -POOL_AFTER_DAYS - 0.01:
+            plan.pool_t = idle_since + POOL_AFTER_DAYS + 0.001
 
 
 def plan_lead(demo: Demo, plan: LeadPlan) -> None:

@@ -100,6 +100,7 @@ class LeadPlan:
     notes: str = ""
     qualified_t: float | None = None
     closed_t: float | None = None  # converted or disqualified
+    pool_t: float | None = None  # when the playbook's idle rule put it in the public pool
     reason: str = ""
     converter: User | None = None
     deal: "DealPlan | None" = None

@@ -2,6 +2,7 @@
 deals, with the dates their follow-ups give them (last activity, next follow-up)."""
 
 from gendan.core.demo.context import Demo
+from gendan.core.demo.leads import POOL_REASON
 from gendan.core.demo.plans import CustomerPlan, DealPlan, LeadPlan
 from gendan.core.demo.words import DISTRICTS, ROADS
 from gendan.customers.models import Contact, Customer
@@ -74,8 +75,11 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
         next_t = acts[-1].next_t if acts and is_open else None
         deal = plan.deal
         customer = deal.customer if deal else None
-        changed = max([plan.t, *(a.t for a in acts), plan.closed_t or plan.t])
+        changed = max(
+            [plan.t, *(a.t for a in acts), plan.closed_t or plan.t, plan.pool_t or plan.t]
+        )
         status_changes = (plan.qualified_t is not None) + (plan.closed_t is not None)
+        pooled = plan.pool_t is not None
         plan.id = rows.add(
             Lead,
             name=plan.person.name,
@@ -96,9 +100,12 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
             converted_at=demo.at(plan.closed_t) if customer else None,
             customer_id=customer.id if customer else None,
             contact_id=customer.contact_ids[0] if customer else None,
+            in_pool=pooled,
+            pool_entered_at=demo.at(plan.pool_t) if pooled else None,
+            pool_reason=POOL_REASON if pooled else "",
             created_at=demo.at(plan.t),
             updated_at=demo.at(changed),
-            version=1 + len(acts) + status_changes,
+            version=1 + len(acts) + status_changes + pooled,
         )
         rows.flush_if_full()
 

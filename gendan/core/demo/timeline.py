@@ -10,11 +10,13 @@ from itertools import pairwise
 from gendan.activities.choices import EventKind, TaskStatus
 from gendan.activities.models import Activity, Task, TimelineEvent
 from gendan.core.demo.context import Demo
+from gendan.core.demo.leads import POOL_REASON
 from gendan.core.demo.plans import Act, CustomerPlan, DealPlan, LeadPlan, Todo
 from gendan.core.demo.words import OWN_TASKS
 from gendan.deals.choices import DealStatus, StageKind
 from gendan.deals.models import DealCollaborator, StageChange
 from gendan.leads.choices import LeadStatus
+from gendan.leads.models import LeadPoolEvent
 from gendan.org.models import User
 
 
@@ -141,6 +143,18 @@ def write_lead(demo: Demo, plan: LeadPlan) -> None:
         event(demo, lead, EventKind.STATUS_CHANGED, plan.converter, t, data)
         for subject in (lead, ("customer", customer.id), ("deal", deal.id)):
             event(demo, subject, EventKind.CONVERTED, plan.converter, t, links)
+    if plan.pool_t is not None:  # by the automation: no actor
+        at = demo.at(plan.pool_t)
+        demo.rows.add(
+            LeadPoolEvent,
+            lead_id=plan.id,
+            user_id=owner.pk,
+            action=LeadPoolEvent.Action.RELEASED,
+            reason=POOL_REASON,
+            at=at,
+        )
+        data = {"fields": {"in_pool": {"from": False, "to": True}}, "pool_reason": POOL_REASON}
+        event(demo, lead, EventKind.UPDATED, None, plan.pool_t, data)
     write_todos(demo, lead, plan.todos)
     demo.rows.flush_if_full()
 
