@@ -18,6 +18,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: kept figures (the board's totals, sign-in
+    failures) must not leak from one test's rolled-back data into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 class ApiClient:
     """A Django test client speaking JSON to /api/v1 as one user (or anonymously)."""
 

@@ -28,8 +28,9 @@ from gendan.core.scoping import apply_scope, effective_scope
 
 
 class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        q = subject_visible_q(user)
+    def visible_to(self, user, *, per_row: bool = False):
+        """`per_row` for a read of one or a few rows (see `subject_visible_q`)."""
+        q = subject_visible_q(user, per_row=per_row)
         if q is None:
             return self.none()
         return self.filter(q | Q(owner_id=user.pk)) if q else self.all()

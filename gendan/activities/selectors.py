@@ -48,7 +48,10 @@ def activity_list(*, actor, filters: dict):
 
 def activity_get(*, actor, activity_id: int) -> Activity:
     activity = (
-        Activity.objects.visible_to(actor).select_related("owner").filter(pk=activity_id).first()
+        Activity.objects.visible_to(actor, per_row=True)
+        .select_related("owner")
+        .filter(pk=activity_id)
+        .first()
     )
     if activity is None:
         raise NotFound()

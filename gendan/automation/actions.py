@@ -24,6 +24,8 @@ from gendan.automation import records
 from gendan.automation.choices import RuleObject
 from gendan.automation.models import Rule
 from gendan.core.scoping import team_subtree_ids
+from gendan.deals.models import Deal
+from gendan.deals.totals import deals_changed
 from gendan.leads.models import Lead
 from gendan.org.models import User
 
@@ -154,6 +156,7 @@ def assign_run(ctx: RunContext, action: dict) -> dict:
     type(record).objects.filter(pk=record.pk).update(
         **{field_name: user.pk}, version=record.version + 1, updated_at=ctx.now
     )
+    _saved(record)
     setattr(record, field_name, user.pk)
     setattr(record, field_name.removesuffix("_id"), user)
     record.version += 1
@@ -398,6 +401,7 @@ def set_field_run(ctx: RunContext, action: dict) -> dict:
     if ctx.obj == RuleObject.TASK and field_name == "status":
         updates["done_at"] = ctx.now if value == "done" else None
     type(record).objects.filter(pk=record.pk).update(**updates)
+    _saved(record)
     for key, val in updates.items():
         setattr(record, key, val)
     if _subject(record) is record:
@@ -543,3 +547,9 @@ def get(kind: str):
     """(run, preview) for an action type."""
     names = globals()
     return names[f"{kind}_run"], names[f"{kind}_preview"]
+
+
+def _saved(record) -> None:
+    """What a save would have told the rest of the app, for a row written with `update()`."""
+    if isinstance(record, Deal):
+        deals_changed()

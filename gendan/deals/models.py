@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope, effective_scope
+from gendan.core.scoping import apply_scope, effective_scope, ids_q
 from gendan.deals.choices import CollaboratorRole, DealStatus, RiskLevel, StageKind
 
 
@@ -55,7 +55,8 @@ class DealQuerySet(models.QuerySet):
     def visible_to(self, user):
         extra = None
         if effective_scope(user) not in (None, "all"):
-            extra = Q(pk__in=DealCollaborator.objects.filter(user_id=user.pk).values("deal_id"))
+            mine = DealCollaborator.objects.filter(user_id=user.pk).order_by()
+            extra = ids_q(user, "collaborations", "pk", mine.values_list("deal_id", flat=True))
         return apply_scope(self, user, extra_own=extra)
 
 

@@ -18,6 +18,7 @@ from gendan.core.selectors import (
     text_search,
 )
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.deals.totals import column_totals
 
 DEAL_ORDERING = (
     "created_at",
@@ -189,10 +190,14 @@ def deal_board(
     for deal in rows:
         by_stage.setdefault(deal.stage_id, []).append(deal)
 
-    totals = {
-        row["stage_id"]: row
-        for row in base.values("stage_id").annotate(count=Count("id"), amount=Sum("amount"))
-    }
+    def compute_totals() -> dict:
+        rows = base.values("stage_id").annotate(count=Count("id"), amount=Sum("amount"))
+        return {row["stage_id"]: row for row in rows}
+
+    if q:  # a search is rarely asked twice
+        totals = compute_totals()
+    else:
+        totals = column_totals(actor, pipeline.pk, (owner_id, team_id), compute_totals)
     columns = []
     for stage in stages:
         if stage_id is not None and stage.pk != stage_id:

@@ -71,6 +71,11 @@ class Lead(TimeStampedModel):
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["owner", "in_pool", "status"]),  # open leads per person
             models.Index(fields=["status", "created_at"]),  # newest first: read backwards
+            # The list of worked (or pooled) leads by status, newest first, and its count: the
+            # owner is in the index so a team scope is checked without reading the rows.
+            models.Index(
+                fields=["status", "in_pool", "created_at", "owner"], name="leads_lead_by_status_idx"
+            ),
             models.Index(fields=["status", "-id"]),
             models.Index(fields=["source"]),
             models.Index(fields=["name"]),

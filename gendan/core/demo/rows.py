@@ -202,6 +202,9 @@ class Rows:
                 models_ = [table.model for table in self.tables.values()]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                     cursor.execute(sql)
+        from gendan.deals.totals import deals_changed
+
+        deals_changed()  # the rows were written past the models' signals
 
 
 def _check_pending_keys(cursor) -> None:

@@ -5,7 +5,8 @@ from decimal import Decimal
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,13 +18,15 @@ CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥
 @register.simple_tag
 def user_options(users, selected=None):
     """The <option>s of a people picker, rendered at once: a big organisation lists thousands
-    of people, and a template loop over them costs more than the rest of the page."""
+    of people, and a template loop (or format_html per option) costs more than the rest of the
+    page. The names are escaped as the template engine would."""
     selected = str(selected) if selected not in (None, "") else None
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((u.pk, " selected" if str(u.pk) == selected else "", u.name) for u in users),
-    )
+    options = []
+    for user in users:
+        pk = str(user.pk)
+        mark = " selected" if pk == selected else ""
+        options.append(f'<option value="{pk}"{mark}>{escape(user.name)}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value above is escaped
 
 
 @register.simple_tag
