@@ -5,7 +5,7 @@ what the user owns (or collaborates on), `team` adds everything owned by members
 team and its sub-teams (and of the teams the user manages), `all` sees everything.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from gendan.org.choices import Scope
 
@@ -19,24 +19,38 @@ def effective_scope(user) -> str | None:
     return role.scope if role else Scope.OWN
 
 
-def team_subtree_ids(team_id: int) -> set[int]:
-    """A team and every team below it."""
-    from gendan.org.models import Team
+class TeamIds(frozenset):
+    """Team ids, knowing whether they are every team there is (a director over the whole
+    tree, or the root team chosen as a filter)."""
 
+    whole_tree: bool = False
+
+
+def _teams_below(roots, rows) -> TeamIds:
+    """`roots` and every team below them; `rows` are all teams as (id, parent id, ...)."""
     children: dict[int | None, list[int]] = {}
-    for tid, parent_id in Team.objects.values_list("id", "parent_id"):
+    for tid, parent_id, *_ in rows:
         children.setdefault(parent_id, []).append(tid)
     seen: set[int] = set()
-    stack = [team_id]
+    stack = list(roots)
     while stack:
         tid = stack.pop()
         if tid not in seen:
             seen.add(tid)
             stack.extend(children.get(tid, []))
-    return seen
+    ids = TeamIds(seen)
+    ids.whole_tree = bool(seen) and len(seen) == len(rows)
+    return ids
 
 
-def team_ids(user) -> set[int]:
+def team_subtree_ids(team_id: int) -> TeamIds:
+    """A team and every team below it."""
+    from gendan.org.models import Team
+
+    return _teams_below([team_id], list(Team.objects.values_list("id", "parent_id")))
+
+
+def team_ids(user) -> TeamIds:
     """The user's team, the teams they manage, and all their sub-teams (cached per user)."""
     cached = getattr(user, "_gendan_team_ids", None)
     if cached is not None:
@@ -47,20 +61,8 @@ def team_ids(user) -> set[int]:
     roots = {tid for tid, _, manager_id in rows if manager_id == user.pk}
     if user.team_id:
         roots.add(user.team_id)
-    children: dict[int | None, list[int]] = {}
-    for tid, parent_id, _ in rows:
-        children.setdefault(parent_id, []).append(tid)
-    seen: set[int] = set()
-    stack = list(roots)
-    while stack:
-        tid = stack.pop()
-        if tid in seen:
-            continue
-        seen.add(tid)
-        stack.extend(children.get(tid, []))
-    user._gendan_team_ids = seen
-    user._gendan_all_teams = len(seen) == len(rows)
-    return seen
+    user._gendan_team_ids = _teams_below(roots, rows)
+    return user._gendan_team_ids
 
 
 def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> Q | None:
@@ -78,7 +80,7 @@ def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> 
     if scope == Scope.TEAM:
         ids = team_ids(user)
         if ids:
-            q |= members_q(user, f"{owner_field}_id", ids)
+            q |= members_q(f"{owner_field}_id", ids)
     # Last: a database that checks the terms in order asks the dearer subquery only for rows
     # the owner tests have not already let through.
     if extra_own is not None:
@@ -109,18 +111,24 @@ def ids_q(user, name: str, field: str, ids_queryset) -> Q | None:
 
 def covers_every_team(user) -> bool:
     """A team scope that reaches every team (a director over the whole tree)."""
-    if effective_scope(user) != Scope.TEAM:
-        return False
-    team_ids(user)
-    return getattr(user, "_gendan_all_teams", False)
+    return effective_scope(user) == Scope.TEAM and team_ids(user).whole_tree
 
 
-def members_q(user, field: str, ids) -> Q:
-    """`field` (a user id) is one of the members of the teams `ids` of `user`'s scope. When those
-    are all the teams (a director over the whole tree), said as "not one of the few people in
-    no team": a filter checked row by row as a list is read in order, where a list of every
-    member would make the database gather all their rows first."""
-    if getattr(user, "_gendan_all_teams", False):
+def via_visible_q(user, field: str, visible) -> Q:
+    """`field` (a foreign key) points at one of `visible`, the records of that model the user
+    may see. For a scope over the whole company it is asked per row (EXISTS): the list of
+    every visible record would be most of the table, gathered before one row is checked."""
+    if covers_every_team(user):
+        return Q(Exists(visible.filter(pk=OuterRef(field))))
+    return Q(**{f"{field}__in": visible.values("pk")})
+
+
+def members_q(field: str, ids) -> Q:
+    """`field` (a user id) is one of the members of the teams `ids`. When those are all the
+    teams (`TeamIds.whole_tree`), said as "not one of the few people in no team": a filter
+    checked row by row as a list is read in order, where a list of every member would make
+    the database gather all their rows first."""
+    if getattr(ids, "whole_tree", False):
         from gendan.org.models import User
 
         return ~Q(**{f"{field}__in": User.objects.filter(team__isnull=True).values("id")})

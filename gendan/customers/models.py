@@ -3,7 +3,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope, covers_every_team, effective_scope, ids_q
+from gendan.core.scoping import (
+    apply_scope,
+    covers_every_team,
+    effective_scope,
+    ids_q,
+    via_visible_q,
+)
 from gendan.customers.choices import CustomerSize, CustomerStatus
 from gendan.deals.choices import RiskLevel
 
@@ -67,10 +73,7 @@ class ContactQuerySet(models.QuerySet):
         """A contact is visible exactly when its customer is."""
         if effective_scope(user) == "all":
             return self.all()
-        customers = Customer.objects.visible_to(user)
-        if covers_every_team(user):  # most customers: asked per contact, as above
-            return self.filter(Exists(customers.filter(pk=OuterRef("customer_id"))))
-        return self.filter(customer__in=customers.values("pk"))
+        return self.filter(via_visible_q(user, "customer_id", Customer.objects.visible_to(user)))
 
 
 class Contact(TimeStampedModel):

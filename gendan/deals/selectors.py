@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
-from gendan.core.scoping import team_members, team_subtree_ids
+from gendan.core.scoping import members_q, team_subtree_ids
 from gendan.core.selectors import (
     contact_phone_q,
     exact_filters,
@@ -167,7 +167,7 @@ def deal_board(
     if owner_id:
         base = base.filter(owner_id=owner_id)
     if team_id:
-        base = base.filter(owner_id__in=team_members(team_subtree_ids(team_id)))
+        base = base.filter(members_q("owner_id", team_subtree_ids(team_id)))
     base = text_search(base, q, ("name", "customer__name"), phone=contact_phone_q("customer_id"))
     now = timezone.now()
     stalled_ids = _stalled_q(stages, now)

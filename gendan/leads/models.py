@@ -23,7 +23,7 @@ class LeadQuerySet(models.QuerySet):
         if scope == Scope.TEAM:
             ids = team_ids(user)
             if ids:
-                q |= members_q(user, "owner_id", ids)
+                q |= members_q("owner_id", ids)
         pool_q = pool_visible_q(user)
         if pool_q is not None:
             q |= pool_q

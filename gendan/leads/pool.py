@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gendan.core.scoping import effective_scope, team_members
+from gendan.core.scoping import effective_scope, members_q
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead, LeadPoolEvent
 from gendan.org.choices import RoleCode, Scope
@@ -39,7 +39,7 @@ def pool_visible_q(user) -> Q | None:
     when their role works the pool (sdr, ae). None when they see no pool at all."""
     if user.role_code not in POOL_ROLES or not user.team_id:
         return None
-    return Q(in_pool=True, owner_id__in=team_members([user.team_id]))
+    return Q(in_pool=True) & members_q("owner_id", [user.team_id])
 
 
 def _was_in_pool_of(user, lead_id: int) -> bool:

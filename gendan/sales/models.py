@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope, effective_scope
+from gendan.core.scoping import apply_scope, effective_scope, via_visible_q
 from gendan.sales.choices import (
     ContractStatus,
     PaymentMethod,
@@ -47,7 +47,7 @@ class QuoteQuerySet(models.QuerySet):
             return self.all()
         from gendan.deals.models import Deal
 
-        return self.filter(deal__in=Deal.objects.visible_to(user).values("pk"))
+        return self.filter(via_visible_q(user, "deal_id", Deal.objects.visible_to(user)))
 
 
 class Quote(TimeStampedModel):
@@ -111,7 +111,7 @@ class ContractQuerySet(models.QuerySet):
         if effective_scope(user) not in (None, "all"):
             from gendan.deals.models import Deal
 
-            extra = Q(pm_id=user.pk) | Q(deal__in=Deal.objects.visible_to(user).values("pk"))
+            extra = Q(pm_id=user.pk) | via_visible_q(user, "deal_id", Deal.objects.visible_to(user))
         return apply_scope(self, user, extra_own=extra)
 
 
@@ -279,7 +279,8 @@ class VisitQuerySet(models.QuerySet):
         from gendan.customers.models import Customer
 
         return self.filter(
-            Q(owner_id=user.pk) | Q(customer__in=Customer.objects.visible_to(user).values("pk"))
+            Q(owner_id=user.pk)
+            | via_visible_q(user, "customer_id", Customer.objects.visible_to(user))
         )
 
 

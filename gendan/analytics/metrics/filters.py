@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import ValidationFailed
-from gendan.core.scoping import team_members, team_subtree_ids
+from gendan.core.scoping import members_q, team_subtree_ids
 
 PERIODS = (
     "this_week",
@@ -72,7 +72,7 @@ class MetricFilter:
     owner_id: int | None = None
     pipeline_id: int | None = None
     source: str | None = None
-    team_member_teams: set[int] = field(default_factory=set)
+    team_member_teams: set[int] | frozenset[int] = field(default_factory=set)
 
     @property
     def start(self) -> datetime:
@@ -106,8 +106,7 @@ class MetricFilter:
         if self.owner_id:
             queryset = queryset.filter(**{f"{owner_path}_id": self.owner_id})
         if self.team_id:
-            members = team_members(self.team_member_teams)
-            queryset = queryset.filter(**{f"{owner_path}_id__in": members})
+            queryset = queryset.filter(members_q(f"{owner_path}_id", self.team_member_teams))
         return queryset
 
     def deals(self, queryset: QuerySet, deal_path: str = "") -> QuerySet:
