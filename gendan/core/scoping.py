@@ -65,6 +65,16 @@ def team_ids(user) -> TeamIds:
     return user._gendan_team_ids
 
 
+def scope_key(user) -> str:
+    """Names who sees the same records as `user`, for figures kept per scope: everyone with
+    `all`; else the user, with their teams (which may change)."""
+    scope = effective_scope(user)
+    if scope == Scope.ALL:
+        return "all"
+    teams = ",".join(str(i) for i in sorted(team_ids(user))) if scope == Scope.TEAM else ""
+    return f"{scope}:{user.pk}:{teams}"
+
+
 def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> Q | None:
     """The filter for what `user` may see, or None for nothing at all.
 

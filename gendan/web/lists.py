@@ -125,15 +125,24 @@ class Person(NamedTuple):
     name: str
 
 
+# Kept in the cache until someone is added, changed or removed (gendan/web/apps.py).
+PEOPLE = "people"
+
+
 def assignable_users(actor) -> list[Person]:
-    from gendan.core.scoping import assignable_user_ids_q
+    from gendan.core.kept import kept
+    from gendan.core.scoping import assignable_user_ids_q, scope_key
     from gendan.org.models import User
 
     q = assignable_user_ids_q(actor)
     if q is None:
         return []
-    rows = User.objects.filter(q).order_by("username").values_list(*PICKER_FIELDS)
-    return [Person(pk, _person_name(*rest)) for pk, *rest in rows]
+
+    def people() -> list[Person]:
+        rows = User.objects.filter(q).order_by("username").values_list(*PICKER_FIELDS)
+        return [Person(pk, _person_name(*rest)) for pk, *rest in rows]
+
+    return kept(PEOPLE, scope_key(actor), people, 300)
 
 
 # What a people picker reads of each user, in the order `_person_name` takes them.

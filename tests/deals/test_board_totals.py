@@ -4,6 +4,7 @@ These tests commit for real (a kept total is only written outside a transaction)
 run as transactional tests.
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -39,7 +40,10 @@ def people():
 def test_a_second_read_reuses_the_totals_and_a_move_shows_at_once(people):
     manager, rep = people
     stages = list(default_pipeline().stages.filter(kind="open").order_by("order"))
-    deal = DealFactory(owner=rep, stage=stages[0], amount=Decimal("100.00"))
+    # (the second stage asks for an amount and a close date)
+    deal = DealFactory(
+        owner=rep, stage=stages[0], amount=Decimal("100.00"), expected_close_date=date(2027, 1, 1)
+    )
     DealFactory(owner=rep, stage=stages[0], amount=Decimal("50.00"))
     # given a board read once
     first, grouped = _board(manager)
