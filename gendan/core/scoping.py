@@ -5,7 +5,7 @@ what the user owns (or collaborates on), `team` adds everything owned by members
 team and its sub-teams (and of the teams the user manages), `all` sees everything.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, ForeignKey, Lookup, OuterRef, Q
 
 from gendan.org.choices import Scope
 
@@ -142,7 +142,24 @@ def members_q(field: str, ids) -> Q:
         from gendan.org.models import User
 
         return ~Q(**{f"{field}__in": User.objects.filter(team__isnull=True).values("id")})
-    return Q(**{f"{field}__in": team_members(ids)})
+    return Q(**{f"{field}__any_of": team_members(ids)})
+
+
+@ForeignKey.register_lookup
+class AnyOf(Lookup):
+    """`owner_id__any_of=<subquery of ids>`: on PostgreSQL `owner_id = ANY(ARRAY(subquery))`,
+    which the planner runs once and then uses like a list of ids, combining it with other
+    index reads of an OR (a rep's own leads or their team's pool leads); `owner_id IN
+    (subquery)` there is checked row by row over the whole index. Elsewhere, `IN`."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
 
 
 def team_members(ids):
@@ -150,7 +167,7 @@ def team_members(ids):
     owner index of the big table, where a join on the owner's team reads every row."""
     from gendan.org.models import User
 
-    return User.objects.filter(team_id__in=ids).values("id")
+    return User.objects.filter(team_id__in=ids).order_by().values("id")
 
 
 def apply_scope(queryset, user, **kwargs):
