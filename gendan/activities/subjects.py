@@ -7,9 +7,9 @@ a generic relation). Adding a kind of subject means adding it here and a migrati
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from gendan.core.scoping import covers_every_team, effective_scope
+from gendan.core.scoping import effective_scope, via_visible_q
 
 SUBJECT_TARGETS = {
     "lead": "leads.Lead",
@@ -56,16 +56,10 @@ def subject_visible_q(user, *, per_row: bool = False) -> Q | None:
         return None
     if scope == "all":
         return Q()
-    # For a scope over the whole company, asked per row (EXISTS): "subject IN (every record
-    # the user may see)" would build most of each table before the first row is checked.
-    per_row = per_row or covers_every_team(user)
     q = Q(pk__in=[])
     for kind in SUBJECT_KINDS:
         visible = subject_model(kind).objects.visible_to(user)
-        if per_row:
-            q |= Q(Exists(visible.filter(pk=OuterRef(SUBJECT_FIELDS[kind]))))
-        else:
-            q |= Q(**{f"{kind}__in": visible.values("pk")})
+        q |= via_visible_q(user, SUBJECT_FIELDS[kind], visible, per_row=per_row)
     return q
 
 

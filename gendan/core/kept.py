@@ -21,6 +21,20 @@ def changed(kind: str) -> None:
     transaction.on_commit(lambda: _new_generation(kind))
 
 
+def forget_on_change(kind: str, *models) -> None:
+    """Forget the kept figures of `kind` whenever a row of one of `models` is saved or deleted
+    (`models` as classes or "app_label.Model" names). Rows written with `update()` or raw SQL
+    call `changed(kind)` themselves."""
+    from django.db.models.signals import post_delete, post_save
+
+    def receiver(**_kwargs) -> None:
+        changed(kind)
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"{kind}:{model}")
+
+
 def kept(kind: str, key: str, compute, seconds: int):
     """`compute()`, kept under `key` until `kind` changes (or for `seconds` at most)."""
     if connection.in_atomic_block:

@@ -52,17 +52,26 @@ def team_subtree_ids(team_id: int) -> TeamIds:
 
 def team_ids(user) -> TeamIds:
     """The user's team, the teams they manage, and all their sub-teams (cached per user)."""
-    cached = getattr(user, "_gendan_team_ids", None)
-    if cached is not None:
-        return cached
-    from gendan.org.models import Team
 
-    rows = list(Team.objects.values_list("id", "parent_id", "manager_id"))
-    roots = {tid for tid, _, manager_id in rows if manager_id == user.pk}
-    if user.team_id:
-        roots.add(user.team_id)
-    user._gendan_team_ids = _teams_below(roots, rows)
-    return user._gendan_team_ids
+    def walk() -> TeamIds:
+        from gendan.org.models import Team
+
+        rows = list(Team.objects.values_list("id", "parent_id", "manager_id"))
+        roots = {tid for tid, _, manager_id in rows if manager_id == user.pk}
+        if user.team_id:
+            roots.add(user.team_id)
+        return _teams_below(roots, rows)
+
+    return per_user(user, "team_ids", walk)
+
+
+def per_user(user, name: str, compute):
+    """`compute()`, once per user object (that is, once per request): what a scope is made of
+    is read again by every `visible_to` of a page."""
+    memo = user.__dict__.setdefault("_gendan_scope", {})
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
 
 
 def scope_key(user) -> str:
@@ -108,10 +117,7 @@ def ids_q(user, name: str, field: str, ids_queryset) -> Q | None:
     database then reads each id from its index, where `owner = me OR id IN (subquery)` makes
     PostgreSQL scan the whole table. `ids_queryset` is a flat `values_list`; its ids are read
     once per user object (`name` tells them apart), as `team_ids` are."""
-    memo = user.__dict__.setdefault("_gendan_ids", {})
-    if name not in memo:
-        memo[name] = list(ids_queryset[: ID_LIST_LIMIT + 1])
-    ids = memo[name]
+    ids = per_user(user, name, lambda: list(ids_queryset[: ID_LIST_LIMIT + 1]))
     if not ids:
         return None
     if len(ids) > ID_LIST_LIMIT:
@@ -124,11 +130,12 @@ def covers_every_team(user) -> bool:
     return effective_scope(user) == Scope.TEAM and team_ids(user).whole_tree
 
 
-def via_visible_q(user, field: str, visible) -> Q:
+def via_visible_q(user, field: str, visible, *, per_row: bool = False) -> Q:
     """`field` (a foreign key) points at one of `visible`, the records of that model the user
     may see. For a scope over the whole company it is asked per row (EXISTS): the list of
-    every visible record would be most of the table, gathered before one row is checked."""
-    if covers_every_team(user):
+    every visible record would be most of the table, gathered before one row is checked.
+    `per_row` asks it per row anyway, for a read of one or a few rows."""
+    if per_row or covers_every_team(user):
         return Q(Exists(visible.filter(pk=OuterRef(field))))
     return Q(**{f"{field}__in": visible.values("pk")})
 

@@ -7,14 +7,10 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-        from django.db.models.signals import post_delete, post_save
 
+        from gendan.core.kept import forget_on_change
         from gendan.deals.models import Deal, DealCollaborator
-        from gendan.deals.totals import deals_changed
+        from gendan.deals.totals import KIND
 
         # Whatever changes what a board adds up: a deal, who works on it, who is in which team.
-        for model in (Deal, DealCollaborator, settings.AUTH_USER_MODEL):
-            post_save.connect(deals_changed, sender=model, dispatch_uid=f"deal-totals-save-{model}")
-            post_delete.connect(
-                deals_changed, sender=model, dispatch_uid=f"deal-totals-delete-{model}"
-            )
+        forget_on_change(KIND, Deal, DealCollaborator, settings.AUTH_USER_MODEL)

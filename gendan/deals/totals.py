@@ -16,8 +16,8 @@ KIND = "deal-totals"
 TOTALS_SECONDS = 300
 
 
-def deals_changed(**_kwargs) -> None:
-    """A signal receiver too: forget every kept total."""
+def deals_changed() -> None:
+    """Forget every kept total, after deals were written without a save (`update()`, SQL)."""
     changed(KIND)
 
 
