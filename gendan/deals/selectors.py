@@ -228,7 +228,7 @@ def deal_board(
     return {"pipeline_id": pipeline.pk, "columns": columns}
 
 
-# What a card shows (DealCardOut, deals/_card.html): a board has a hundred of them, and whole
+# What a card shows (DealCardOut, deals/_cards.html): a board has a hundred of them, and whole
 # rows of four tables cost more to turn into objects than the rest of the board.
 CARD_FIELDS = (
     "name",
