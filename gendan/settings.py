@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
     "gendan.core",
     "gendan.org",
+    "gendan.ui",
     "gendan.leads",
     "gendan.customers",
     "gendan.deals",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "gendan.automation",
     "gendan.analytics",
     "gendan.web",
+    "gendan.ops",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,7 @@ from gendan.activities.subjects import (
     subject_visible_q,
 )
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope, effective_scope
+from gendan.org.scoping import apply_scope, effective_scope
 
 
 class ActivityQuerySet(models.QuerySet):

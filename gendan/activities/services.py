@@ -24,7 +24,6 @@ from gendan.activities.timeline import event_record, subject_fields
 from gendan.automation import events as automation
 from gendan.automation import risk
 from gendan.core.errors import NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
-from gendan.core.scoping import check_assignable, effective_scope
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers import services as customer_services
 from gendan.customers.models import Contact, Customer
@@ -32,6 +31,7 @@ from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead
+from gendan.org.scoping import check_assignable, effective_scope
 from gendan.sales.models import Contract
 
 

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from gendan.core.scoping import effective_scope, via_visible_q
+from gendan.org.scoping import effective_scope, via_visible_q
 
 SUBJECT_TARGETS = {
     "lead": "leads.Lead",

@@ -28,9 +28,9 @@ from gendan.analytics.metrics.common import days
 from gendan.analytics.metrics.filters import MetricFilter, metric_filter
 from gendan.analytics.models import AlertEvaluation, AlertFiring, AlertRule
 from gendan.core.errors import PermissionDenied, ValidationFailed
-from gendan.core.scoping import team_subtree_ids
 from gendan.org.choices import RoleCode
 from gendan.org.models import Team, User
+from gendan.org.scoping import team_subtree_ids
 
 ALERT_MANAGERS = {RoleCode.SM, RoleCode.ADMIN}
 

@@ -11,8 +11,8 @@ from gendan.analytics.choices import (
     TargetPeriod,
 )
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import effective_scope, team_ids
 from gendan.org.choices import RoleCode, Scope
+from gendan.org.scoping import effective_scope, team_ids
 
 
 class TargetQuerySet(models.QuerySet):

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from gendan.analytics.choices import TargetPeriod
 from gendan.analytics.models import Target
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gendan.core.scoping import check_assignable, effective_scope, team_ids
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.org.choices import RoleCode, Scope
 from gendan.org.models import Team
+from gendan.org.scoping import check_assignable, effective_scope, team_ids
 
 TARGET_ROLES = {RoleCode.SM, RoleCode.ADMIN}
 QUARTER_MONTHS = {1, 4, 7, 10}

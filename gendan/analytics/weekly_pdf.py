@@ -10,7 +10,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from gendan.analytics.weekly_text import bottleneck_lines, delta, number, title
 from gendan.sales.pdf import ACCENT, MARGIN, RULE, STRIPE, WIDTH, _p, _StrongText
-from gendan.web.templatetags.gendan import local_name
+from gendan.ui.templatetags.gendan import local_name
 
 
 def _table(header: list[str], rows: list[list[str]], widths: list[float], right_from: int = 1):

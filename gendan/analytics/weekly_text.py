@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from gendan.web.templatetags.gendan import local_name
-from gendan.web.templatetags.gendan import money as money_text
+from gendan.ui.templatetags.gendan import local_name
+from gendan.ui.templatetags.gendan import money as money_text
 
 
 def number(value, kind: str = "count") -> str:

@@ -23,11 +23,11 @@ from gendan.activities.timeline import event_record
 from gendan.automation import records
 from gendan.automation.choices import RuleObject
 from gendan.automation.models import Rule
-from gendan.core.scoping import team_subtree_ids
 from gendan.deals.models import Deal
 from gendan.deals.totals import deals_changed
 from gendan.leads.models import Lead
 from gendan.org.models import User
+from gendan.org.scoping import team_subtree_ids
 
 
 class ActionFailed(Exception):

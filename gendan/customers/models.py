@@ -3,15 +3,15 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import (
+from gendan.customers.choices import CustomerSize, CustomerStatus
+from gendan.deals.choices import RiskLevel
+from gendan.org.scoping import (
     apply_scope,
     covers_every_team,
     effective_scope,
     ids_q,
     via_visible_q,
 )
-from gendan.customers.choices import CustomerSize, CustomerStatus
-from gendan.deals.choices import RiskLevel
 
 
 class CustomerQuerySet(models.QuerySet):

@@ -8,9 +8,9 @@ from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
 from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
-from gendan.core.scoping import check_assignable
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
+from gendan.org.scoping import check_assignable
 
 CUSTOMER_TRACKED = ("name", "industry", "size", "region", "address", "website")
 CONTACT_TRACKED = ("name", "title", "phone", "email", "wechat", "is_primary")

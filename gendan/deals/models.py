@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope, effective_scope, ids_q
 from gendan.deals.choices import CollaboratorRole, DealStatus, RiskLevel, StageKind
+from gendan.org.scoping import apply_scope, effective_scope, ids_q
 
 
 class Pipeline(TimeStampedModel):

@@ -9,7 +9,6 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
-from gendan.core.scoping import members_q, team_subtree_ids
 from gendan.core.selectors import (
     contact_phone_q,
     exact_filters,
@@ -19,6 +18,7 @@ from gendan.core.selectors import (
 )
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
 from gendan.deals.totals import column_totals
+from gendan.org.scoping import members_q, team_subtree_ids
 
 DEAL_ORDERING = (
     "created_at",

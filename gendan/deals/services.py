@@ -11,7 +11,6 @@ from gendan.activities.notifications import notify, notify_assigned
 from gendan.activities.timeline import changes_record, event_build, event_record
 from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gendan.core.scoping import check_assignable
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
 from gendan.deals.choices import REQUIRED_FIELD_CHOICES, DealStatus, StageKind
@@ -20,6 +19,7 @@ from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageCh
 from gendan.leads.models import Lead
 from gendan.org.choices import RoleCode
 from gendan.org.models import User
+from gendan.org.scoping import check_assignable
 from gendan.org.services import require_admin
 
 DEAL_TRACKED = (

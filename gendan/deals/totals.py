@@ -9,7 +9,7 @@ totals older than the last change.
 """
 
 from gendan.core.kept import changed, kept
-from gendan.core.scoping import scope_key
+from gendan.org.scoping import scope_key
 
 KIND = "deal-totals"
 # A safety net for changes made outside the application (SQL by hand, a restored backup).

@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import effective_scope, members_q, team_ids
 from gendan.leads.choices import LeadSource, LeadStatus
 from gendan.org.choices import Scope
+from gendan.org.scoping import effective_scope, members_q, team_ids
 
 
 class LeadQuerySet(models.QuerySet):

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gendan.core.scoping import effective_scope, members_q
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead, LeadPoolEvent
 from gendan.org.choices import RoleCode, Scope
 from gendan.org.models import User
+from gendan.org.scoping import effective_scope, members_q
 
 # Statuses that count against a user's open-lead limit.
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED)

@@ -9,10 +9,10 @@ from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
 from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
-from gendan.core.scoping import check_assignable, effective_scope
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead
+from gendan.org.scoping import check_assignable, effective_scope
 
 TRACKED = (
     "name",

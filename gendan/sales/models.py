@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gendan.core.models import TimeStampedModel
-from gendan.core.scoping import apply_scope, effective_scope, via_visible_q
+from gendan.org.scoping import apply_scope, effective_scope, via_visible_q
 from gendan.sales.choices import (
     ContractStatus,
     PaymentMethod,

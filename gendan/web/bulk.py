@@ -18,7 +18,7 @@ from gendan.core.errors import DomainError
 from gendan.customers import services as customer_services
 from gendan.deals import services as deal_services
 from gendan.leads import services as lead_services
-from gendan.web.lists import safe_next
+from gendan.ui.lists import safe_next
 
 MAX_SELECTION = 200
 

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from gendan import demo
 from gendan.activities.models import Activity, Task, TimelineEvent
-from gendan.core import demo
 from gendan.customers.models import Contact, Customer
 from gendan.deals import selectors as deal_selectors
 from gendan.deals.models import Deal, DealCollaborator, Stage, StageChange

@@ -10,13 +10,13 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from gendan import demo
 from gendan.activities.models import Activity, TimelineEvent
-from gendan.core import demo
-from gendan.core.demo import context
-from gendan.core.demo.context import Size
 from gendan.core.numbering import next_number
 from gendan.customers.models import Customer
 from gendan.deals.models import Deal
+from gendan.demo import context
+from gendan.demo.context import Size
 from gendan.leads.models import Lead
 from gendan.org.models import Team, User
 from gendan.sales.choices import ContractStatus

@@ -4,9 +4,9 @@ EXISTS); every form must let the same records through."""
 import pytest
 
 from gendan.activities.models import Activity
-from gendan.core import scoping
 from gendan.customers.models import Contact, Customer
 from gendan.deals.models import Deal, DealCollaborator
+from gendan.org import scoping
 from tests.factories import (
     ActivityFactory,
     ContactFactory,

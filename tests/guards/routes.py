@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from gendan.api import api
+from gendan.api.root import api
 from tests.guards.world import SEARCH_WORD
 
 API_PREFIX = "/api/v1"

@@ -1,4 +1,4 @@
-"""The permission scope every selector starts from (gendan.core.scoping)."""
+"""The permission scope every selector starts from (gendan.org.scoping)."""
 
 from datetime import timedelta
 
@@ -6,10 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from gendan.core import scoping
 from gendan.core.errors import ValidationFailed
 from gendan.leads.models import Lead
-from gendan.org import services
+from gendan.org import scoping, services
 from gendan.org.models import ApiToken, Role
 from tests.factories import LeadFactory, TeamFactory, UserFactory
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from gendan.web.lists import assignable_users
-from gendan.web.templatetags.gendan import user_options
+from gendan.org.people import assignable_users
+from gendan.ui.templatetags.gendan import user_options
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import ValidationFailed
-from gendan.core.scoping import members_q, team_subtree_ids
+from gendan.org.scoping import members_q, team_subtree_ids
 
 PERIODS = (
     "this_week",

@@ -8,9 +8,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gendan.core.errors import NotFound
-from gendan.core.scoping import effective_scope
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
 from gendan.org.choices import Scope
+from gendan.org.scoping import effective_scope
 from gendan.sales.models import MONEY, Contract, PaymentPlan
 
 CENT = Decimal("0.01")

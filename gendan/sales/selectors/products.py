@@ -1,8 +1,8 @@
 """Reads of the product catalogue. Every signed-in user reads it; it holds no customer data."""
 
 from gendan.core.errors import NotFound
-from gendan.core.scoping import effective_scope
 from gendan.core.selectors import exact_filters, ordered, text_search
+from gendan.org.scoping import effective_scope
 from gendan.sales.models import Product
 
 PRODUCT_ORDERING = ("name", "sku", "list_price", "created_at", "updated_at")

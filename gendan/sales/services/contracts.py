@@ -13,13 +13,13 @@ from gendan.activities.timeline import changes_record, event_record
 from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.numbering import next_number
-from gendan.core.scoping import check_assignable
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.choices import CustomerStatus
 from gendan.customers.models import Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
 from gendan.org.models import User
+from gendan.org.scoping import check_assignable
 from gendan.sales.choices import ContractStatus
 from gendan.sales.models import Contract
 from gendan.sales.selectors.contracts import money

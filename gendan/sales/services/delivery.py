@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, ValidationFailed
-from gendan.core.scoping import check_assignable
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.org.models import User
+from gendan.org.scoping import check_assignable
 from gendan.sales.choices import ContractStatus
 from gendan.sales.models import Contract, Milestone
 from gendan.sales.selectors import delivery as delivery_selectors

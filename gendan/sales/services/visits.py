@@ -11,12 +11,12 @@ from gendan.activities.choices import EventKind
 from gendan.activities.models import TimelineEvent
 from gendan.activities.timeline import event_build
 from gendan.core.errors import PermissionDenied, ValidationFailed
-from gendan.core.scoping import effective_scope, team_ids
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers import services as customer_services
 from gendan.customers.models import Customer
 from gendan.org.choices import Scope
 from gendan.org.models import User
+from gendan.org.scoping import effective_scope, team_ids
 from gendan.sales.models import Contract, Visit
 from gendan.sales.selectors import visits as visit_selectors
 

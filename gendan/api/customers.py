@@ -1,0 +1,94 @@
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from gendan.api.auth import actor, expected_version
+from gendan.core.pagination import PageParams, paginate
+from gendan.core.schemas import Page, patch_data
+from gendan.customers import selectors, services
+from gendan.customers.schemas import (
+    ContactFilter,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    CustomerFilter,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+)
+
+customers_router = Router(tags=["customers"])
+contacts_router = Router(tags=["contacts"])
+
+
+@customers_router.get("", response=Page[CustomerOut])
+def customer_list(
+    request: HttpRequest, filters: CustomerFilter = Query(...), page: PageParams = Query(...)
+):
+    qs = selectors.customer_list(actor=actor(request), filters=filters.model_dump())
+    return paginate(qs, page.page, page.page_size)
+
+
+@customers_router.post("", response={201: CustomerOut})
+def customer_create(request: HttpRequest, payload: CustomerIn):
+    customer = services.customer_create(actor=actor(request), data=payload.model_dump())
+    return Status(201, selectors.customer_get(actor=actor(request), customer_id=customer.pk))
+
+
+@customers_router.get("/{customer_id}", response=CustomerOut)
+def customer_detail(request: HttpRequest, customer_id: int):
+    return selectors.customer_get(actor=actor(request), customer_id=customer_id)
+
+
+@customers_router.patch("/{customer_id}", response=CustomerOut)
+def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch):
+    data, version = patch_data(payload)
+    services.customer_update(
+        actor=actor(request),
+        customer_id=customer_id,
+        data=data,
+        version=expected_version(request, version),
+    )
+    return selectors.customer_get(actor=actor(request), customer_id=customer_id)
+
+
+@customers_router.delete("/{customer_id}", response={204: None})
+def customer_delete(request: HttpRequest, customer_id: int):
+    services.customer_delete(actor=actor(request), customer_id=customer_id)
+    return Status(204, None)
+
+
+@contacts_router.get("", response=Page[ContactOut])
+def contact_list(
+    request: HttpRequest, filters: ContactFilter = Query(...), page: PageParams = Query(...)
+):
+    qs = selectors.contact_list(actor=actor(request), filters=filters.model_dump())
+    return paginate(qs, page.page, page.page_size)
+
+
+@contacts_router.post("", response={201: ContactOut})
+def contact_create(request: HttpRequest, payload: ContactIn):
+    contact = services.contact_create(actor=actor(request), data=payload.model_dump())
+    return Status(201, selectors.contact_get(actor=actor(request), contact_id=contact.pk))
+
+
+@contacts_router.get("/{contact_id}", response=ContactOut)
+def contact_detail(request: HttpRequest, contact_id: int):
+    return selectors.contact_get(actor=actor(request), contact_id=contact_id)
+
+
+@contacts_router.patch("/{contact_id}", response=ContactOut)
+def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch):
+    data, version = patch_data(payload)
+    services.contact_update(
+        actor=actor(request),
+        contact_id=contact_id,
+        data=data,
+        version=expected_version(request, version),
+    )
+    return selectors.contact_get(actor=actor(request), contact_id=contact_id)
+
+
+@contacts_router.delete("/{contact_id}", response={204: None})
+def contact_delete(request: HttpRequest, contact_id: int):
+    services.contact_delete(actor=actor(request), contact_id=contact_id)
+    return Status(204, None)

@@ -1,0 +1,94 @@
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from gendan.api.auth import actor, expected_version
+from gendan.core.pagination import PageParams, paginate
+from gendan.core.schemas import Page, patch_data
+from gendan.leads import pool, selectors, services
+from gendan.leads.schemas import (
+    ConvertIn,
+    ConvertOut,
+    LeadFilter,
+    LeadIn,
+    LeadOut,
+    LeadPatch,
+    PoolEventOut,
+    ReleaseIn,
+)
+
+router = Router(tags=["leads"])
+
+
+@router.get("", response=Page[LeadOut])
+def lead_list(
+    request: HttpRequest, filters: LeadFilter = Query(...), page: PageParams = Query(...)
+):
+    qs = selectors.lead_list(actor=actor(request), filters=filters.model_dump())
+    return paginate(qs, page.page, page.page_size)
+
+
+@router.post("", response={201: LeadOut})
+def lead_create(request: HttpRequest, payload: LeadIn):
+    lead = services.lead_create(actor=actor(request), data=payload.model_dump())
+    return Status(201, selectors.lead_created(actor=actor(request), lead_id=lead.pk))
+
+
+@router.get("/{lead_id}", response=LeadOut)
+def lead_detail(request: HttpRequest, lead_id: int):
+    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+
+
+@router.patch("/{lead_id}", response=LeadOut)
+def lead_update(request: HttpRequest, lead_id: int, payload: LeadPatch):
+    data, version = patch_data(payload)
+    services.lead_update(
+        actor=actor(request), lead_id=lead_id, data=data, version=expected_version(request, version)
+    )
+    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+
+
+@router.delete("/{lead_id}", response={204: None})
+def lead_delete(request: HttpRequest, lead_id: int):
+    services.lead_delete(actor=actor(request), lead_id=lead_id)
+    return Status(204, None)
+
+
+@router.post("/{lead_id}/convert", response={201: ConvertOut})
+def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn):
+    """Convert a lead into a customer (new or `customer_id`), a contact and optionally a deal."""
+
+    def part(value):
+        return value.model_dump(exclude_none=True) if value is not None else None
+
+    links = services.lead_convert(
+        actor=actor(request),
+        lead_id=lead_id,
+        customer_id=payload.customer_id,
+        customer=part(payload.customer),
+        contact=part(payload.contact),
+        create_contact=payload.create_contact,
+        deal=part(payload.deal),
+    )
+    return Status(201, links)
+
+
+@router.post("/{lead_id}/claim", response=LeadOut)
+def lead_claim(request: HttpRequest, lead_id: int):
+    """Claim (领取) a lead from the public pool. 409 when it is not in the pool, someone else
+    claimed it first, you are at your open-lead limit (`open_leads`, `limit`) or you released
+    it within the cooling period (`claimable_from`)."""
+    pool.lead_claim(actor=actor(request), lead_id=lead_id)
+    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+
+
+@router.post("/{lead_id}/release", response=LeadOut)
+def lead_release(request: HttpRequest, lead_id: int, payload: ReleaseIn):
+    """Release (退回) a lead to the public pool, with a reason (422 without one)."""
+    # Answered from the service: a releasing owner outside the pool roles no longer sees it.
+    return pool.lead_release(actor=actor(request), lead_id=lead_id, reason=payload.reason)
+
+
+@router.get("/{lead_id}/pool-history", response=list[PoolEventOut])
+def lead_pool_history(request: HttpRequest, lead_id: int):
+    """Every release to and claim from the public pool of this lead, newest first."""
+    return list(pool.lead_pool_history(actor=actor(request), lead_id=lead_id))

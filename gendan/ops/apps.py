@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """The operations commands: `run`, `demo`, `tick` and `report`."""
+
+    name = "gendan.ops"
+    label = "ops"

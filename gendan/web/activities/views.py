@@ -1,0 +1,111 @@
+"""Task pages (the list, mine by default, and the add-task dialog) and notifications."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gendan.activities import selectors, services
+from gendan.activities.choices import TaskPriority, TaskStatus
+from gendan.org.people import assignable_users
+from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.lists import paginate_list, read_filters
+from gendan.web.activities.forms import TaskForm
+
+
+@require_GET
+@login_required
+def task_list(request):
+    filters = read_filters(
+        request,
+        text=("q", "ordering"),
+        ints=("assignee_id",),
+        choices={
+            "status": TaskStatus.values,
+            "priority": TaskPriority.values,
+            "due": ("today", "overdue"),
+        },
+    )
+    if "assignee_id" not in filters and request.GET.get("assignee_id") is None:
+        filters["assignee_id"] = request.user.pk
+    if "status" not in filters and request.GET.get("status") is None:
+        filters["status"] = TaskStatus.OPEN
+    qs = selectors.task_list(actor=request.user, filters=filters).select_related(
+        "lead", "customer", "deal", "contract"
+    )
+    page = paginate_list(request, qs, default_ordering="due_at", filters=filters)
+    return render(
+        request,
+        "activities/task_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "assignees": assignable_users(request.user),
+            "statuses": TaskStatus.choices,
+            "priorities": TaskPriority.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def task_create(request):
+    initial = {
+        "subject_type": request.GET.get("subject_type", ""),
+        "subject_id": request.GET.get("subject_id"),
+        "assignee_id": request.user.pk,
+    }
+    form = TaskForm(request.POST or None, assignees=assignable_users(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        task = run_service(
+            form, lambda: services.task_create(actor=request.user, data=form.service_data())
+        )
+        if task is not None:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+    return render_dialog(request, form, title=_("Add task"), action=reverse("tasks:create"))
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+def _target_url(notification) -> str:
+    if not notification.target_type or not notification.target_id:
+        return ""
+    name = {"task": "tasks:list"}.get(notification.target_type)
+    try:
+        if name:
+            return reverse(name)
+        return reverse(f"{notification.target_type}s:detail", args=[notification.target_id])
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+@login_required
+def notification_list(request):
+    filters = {"unread": True} if request.GET.get("unread") == "true" else {}
+    qs = selectors.notification_list(actor=request.user, filters=filters)
+    page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
+    for notification in page.items:
+        notification.url = _target_url(notification)
+    return render(request, "activities/notification_list.html", {"page": page, "filters": filters})
+
+
+@require_POST
+@login_required
+def notification_open(request, notification_id: int):
+    notification = services.notification_mark_read(
+        actor=request.user, notification_id=notification_id
+    )
+    return redirect(_target_url(notification) or reverse("notifications:list"))
+
+
+@require_POST
+@login_required
+def notification_read_all(request):
+    services.notification_mark_all_read(actor=request.user)
+    return redirect("notifications:list")

@@ -1,0 +1,186 @@
+"""Dashboards (报表): the manager's and the rep's, drawn with ECharts from the report selectors'
+numbers embedded in the page."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from gendan.analytics.dashboard import dashboard
+from gendan.analytics.metrics.filters import PERIODS, local_midnight, metric_filter
+from gendan.analytics.weekly import weekly_review
+from gendan.analytics.weekly_pdf import weekly_pdf
+from gendan.analytics.weekly_send import pdf_filename
+from gendan.core.errors import ValidationFailed
+from gendan.deals import selectors as deal_selectors
+from gendan.leads.choices import LeadSource
+from gendan.org.choices import Scope
+from gendan.org.models import Team, User
+from gendan.org.scoping import assignable_user_ids_q, effective_scope, team_ids
+from gendan.ui.lists import read_filters
+
+
+def _period_labels():
+    return [
+        ("this_week", _("This week")),
+        ("last_week", _("Last week")),
+        ("this_month", _("This month")),
+        ("last_month", _("Last month")),
+        ("this_quarter", _("This quarter")),
+        ("last_quarter", _("Last quarter")),
+        ("this_year", _("This year")),
+        ("last_year", _("Last year")),
+    ]
+
+
+def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
+    """(the form's values, the MetricFilter, errors) from the query string."""
+    values = read_filters(
+        request,
+        ints=("team_id", "owner_id", "pipeline_id"),
+        dates=("from", "to"),
+        choices={"period": PERIODS, "source": dict(LeadSource.choices)},
+    )
+    if owner_id is not None:
+        values["owner_id"] = owner_id
+        values.pop("team_id", None)
+    errors = {}
+    try:
+        f = metric_filter(
+            period=values.get("period"),
+            date_from=values.get("from"),
+            date_to=values.get("to"),
+            team_id=values.get("team_id"),
+            owner_id=values.get("owner_id"),
+            pipeline_id=values.get("pipeline_id"),
+            source=values.get("source"),
+        )
+    except ValidationFailed as exc:
+        errors = {k: str(v) for k, v in exc.errors.items()}
+        values.pop("from", None)
+        values.pop("to", None)
+        f = metric_filter(
+            period=values.get("period"),
+            team_id=values.get("team_id"),
+            owner_id=values.get("owner_id"),
+            source=values.get("source"),
+        )
+    return values, f, errors
+
+
+def _teams(user) -> list:
+    if effective_scope(user) == Scope.ALL:
+        return list(Team.objects.order_by("name"))
+    return list(Team.objects.filter(pk__in=team_ids(user)).order_by("name"))
+
+
+def _chart_labels() -> dict:
+    """The words the charts draw, in the reader's language."""
+    return {
+        "reached": _("Deals reached"),
+        "amount": _("Amount"),
+        "to_next": _("To next stage"),
+        "to_won": _("To won"),
+        "lead_conversion_rate": _("Lead conversion"),
+        "win_rate": _("Win rate"),
+        "mean": _("Mean"),
+        "median": _("Median"),
+        "p90": _("P90"),
+        "days": _("days"),
+        "weighted_amount": _("Weighted amount"),
+        "won_amount": _("Won"),
+        "overdue": _("Overdue"),
+        "deals_won": _("Deals won"),
+        "target": _("Target"),
+        "actual": _("Actual"),
+        "no_data": _("No data for this period."),
+        "open_list": _("Click a bar to open the records behind it."),
+    }
+
+
+def _render(request, *, mine: bool):
+    user = request.user
+    values, f, errors = read_report_filters(request, owner_id=user.pk if mine else None)
+    data = dashboard(actor=user, f=f, mine=mine)
+    owner_q = assignable_user_ids_q(user)
+    context = {
+        "mine": mine,
+        "show_team": effective_scope(user) in (Scope.TEAM, Scope.ALL),
+        "data": data,
+        "values": values,
+        "errors": errors,
+        "period_from": f.start_date,
+        "period_to": f.end_date - timedelta(days=1),
+        "periods": _period_labels(),
+        "sources": LeadSource.choices,
+        "pipelines": list(deal_selectors.pipeline_list(actor=user)),
+        "teams": [] if mine else _teams(user),
+        "owners": []
+        if mine or not owner_q
+        else list(User.objects.filter(owner_q).order_by("username")),
+        "labels": _chart_labels(),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def manager_dashboard(request):
+    """The team's numbers; someone who sees only their own records gets their own dashboard."""
+    if effective_scope(request.user) in (None, Scope.OWN):
+        query = request.GET.urlencode()
+        return redirect("reports:mine" if not query else f"/reports/me/?{query}")
+    return _render(request, mine=False)
+
+
+@require_GET
+@login_required
+def rep_dashboard(request):
+    """The reader's own numbers, with the leaderboard of everyone they may see."""
+    return _render(request, mine=True)
+
+
+# The weekly review -----------------------------------------------------------------------------
+
+
+def _weekly(request) -> tuple[dict, dict]:
+    """The review the query string asks for (`at`: a date in the week after the one reviewed;
+    `team_id`) and the form's values."""
+    values = read_filters(request, ints=("team_id",), dates=("at",))
+    at = values.get("at")
+    moment = local_midnight(at) if at else None
+    team_id = values.get("team_id") if effective_scope(request.user) != Scope.OWN else None
+    return weekly_review(actor=request.user, at=moment, team_id=team_id), values
+
+
+@require_GET
+@login_required
+def weekly_page(request):
+    review, values = _weekly(request)
+    week = review["week"]["from"]
+    today = timezone.localdate()
+    context = {
+        "review": review,
+        "values": values,
+        "teams": _teams(request.user),
+        "previous_at": week,
+        # the following week, once it has ended
+        "next_at": week + timedelta(days=14) if week + timedelta(days=14) <= today else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "analytics/weekly.html", context)
+
+
+@require_GET
+@login_required
+def weekly_pdf_download(request):
+    review, values = _weekly(request)
+    team = Team.objects.filter(pk=review["team_id"]).first() if review["team_id"] else None
+    pdf = weekly_pdf(review, scope_name=team.name if team else "")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(review)}"'
+    return response

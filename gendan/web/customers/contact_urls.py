@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gendan.web.customers import views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("", views.contact_list, name="list"),
+    path("new/", views.contact_create, name="create"),
+    path("<int:contact_id>/", views.contact_detail, name="detail"),
+    path("<int:contact_id>/edit/", views.contact_edit, name="edit"),
+]

@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gendan.deals.choices import RiskLevel
+from gendan.ui.widgets import DATETIME_FORMATS, OwnedRecordForm, date_input, datetime_input
+
+
+class DealForm(OwnedRecordForm):
+    name = forms.CharField(label=_("Deal name"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"col": "col-sm-6", "step": "0.01"}),
+    )
+    expected_close_date = forms.DateField(
+        label=_("Expected close date"), required=False, widget=date_input()
+    )
+    contact_id = forms.TypedChoiceField(
+        label=_("Contact"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"col": "col-sm-6"}),
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk"), choices=RiskLevel.choices, widget=forms.Select(attrs={"col": "col-sm-6"})
+    )
+    next_follow_up_at = forms.DateTimeField(
+        label=_("Next follow-up"),
+        required=False,
+        widget=datetime_input(),
+        input_formats=DATETIME_FORMATS,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = [
+        "version",
+        "name",
+        "amount",
+        "expected_close_date",
+        "contact_id",
+        "owner_id",
+        "risk_level",
+        "next_follow_up_at",
+        "notes",
+    ]
+
+    def __init__(self, *args, contacts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_id"].choices = [("", "—")] + [(c.pk, c.name) for c in contacts]
+        self.fields["expected_close_date"].widget.attrs["col"] = "col-sm-6"

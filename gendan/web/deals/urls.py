@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gendan.web.deals import views
+
+app_name = "deals"
+
+urlpatterns = [
+    path("", views.deal_list, name="list"),
+    path("board/", views.deal_board, name="board"),
+    path("board/column/", views.deal_board_column, name="board_column"),
+    path("<int:deal_id>/", views.deal_detail, name="detail"),
+    path("<int:deal_id>/edit/", views.deal_edit, name="edit"),
+    path("<int:deal_id>/move/", views.deal_move, name="move"),
+]

@@ -1,0 +1,282 @@
+"""Pipeline board (看板) pages: the board, one column's next cards, and moving a deal."""
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gendan.activities import selectors as activity_selectors
+from gendan.core.errors import DomainError, ValidationFailed
+from gendan.customers.models import Contact
+from gendan.deals import selectors, services
+from gendan.deals.choices import DealStatus, RiskLevel
+from gendan.org.models import Team
+from gendan.org.people import assignable_users
+from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.lists import paginate_list, read_filters
+from gendan.ui.templatetags.gendan import money
+from gendan.web.deals.forms import DealForm
+
+# Fields the move dialog can ask for when the target stage requires them.
+ASKABLE = ("amount", "expected_close_date", "contact_id", "lost_reason")
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _board_filters(request) -> dict:
+    return {
+        "pipeline_id": _int(request.GET.get("pipeline_id")),
+        "owner_id": _int(request.GET.get("owner_id")),
+        "team_id": _int(request.GET.get("team_id")),
+        "q": (request.GET.get("q") or "").strip() or None,
+    }
+
+
+@require_GET
+@login_required
+def deal_board(request):
+    filters = _board_filters(request)
+    board = selectors.deal_board(actor=request.user, **filters)
+    context = {"board": board, "filters": filters, "querystring": request.GET.urlencode()}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "gd-board":
+        return render(request, "deals/_board.html", context)
+    context.update(
+        pipelines=list(selectors.pipeline_list(actor=request.user)),
+        owners=assignable_users(request.user),
+        teams=list(Team.objects.order_by("name")),
+    )
+    return render(request, "deals/deal_board.html", context)
+
+
+@require_GET
+@login_required
+def deal_board_column(request):
+    """The next cards of one column (infinite scroll)."""
+    filters = _board_filters(request)
+    board = selectors.deal_board(
+        actor=request.user,
+        stage_id=_int(request.GET.get("stage_id")),
+        cursor=_int(request.GET.get("cursor")),
+        **filters,
+    )
+    column = board["columns"][0]
+    return render(
+        request,
+        "deals/_cards.html",
+        {"column": column, "querystring": request.GET.urlencode(), "filters": filters},
+    )
+
+
+def _move_data(request) -> tuple[dict, dict]:
+    """Parse the fields a move may carry; return (data, errors)."""
+    data, errors = {}, {}
+    post = request.POST
+    if post.get("amount", "") != "":
+        try:
+            data["amount"] = Decimal(post["amount"]).quantize(Decimal("0.01"))
+            if data["amount"] < 0:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors["amount"] = _("Enter a positive amount.")
+    if post.get("expected_close_date"):
+        value = parse_date(post["expected_close_date"])
+        if value is None:
+            errors["expected_close_date"] = _("Enter a valid date.")
+        else:
+            data["expected_close_date"] = value
+    if post.get("contact_id"):
+        data["contact_id"] = _int(post["contact_id"])
+    return data, errors
+
+
+def _totals(actor, pipeline_id: int) -> list[dict]:
+    board = selectors.deal_board(actor=actor, pipeline_id=pipeline_id, limit=1)
+    return [
+        {"stage_id": c["stage_id"], "count": c["count"], "amount": money(c["amount"])}
+        for c in board["columns"]
+    ]
+
+
+@require_POST
+@login_required
+def deal_move(request, deal_id: int):
+    """Move a deal; when the stage needs more, answer 422 with a form asking for just that."""
+    stage_id = _int(request.POST.get("stage_id"))
+    lost_reason = (request.POST.get("lost_reason") or "").strip() or None
+    data, errors = _move_data(request)
+    deal = None
+    try:
+        deal = services.deal_visible(actor=request.user, deal_id=deal_id)
+        if errors:
+            raise ValidationFailed(errors=errors)
+        if data:
+            deal = services.deal_update(
+                actor=request.user,
+                deal_id=deal_id,
+                data={**data, "stage_id": stage_id, "lost_reason": lost_reason},
+            )
+        else:
+            deal = services.deal_move(
+                actor=request.user, deal_id=deal_id, stage_id=stage_id, lost_reason=lost_reason
+            )
+    except ValidationFailed as exc:
+        asked = [f for f in exc.errors if f in ASKABLE]
+        if deal is None or not asked or len(asked) != len(exc.errors):
+            return JsonResponse({"detail": str(exc.detail), "errors": _str(exc.errors)}, status=422)
+        stage = selectors.stage_get(actor=request.user, stage_id=stage_id)
+        context = {
+            "deal": deal,
+            "stage": stage,
+            "asked": asked,
+            "errors": _str(exc.errors) if request.headers.get("HX-Request") else {},
+            "values": request.POST,
+            "contacts": Contact.objects.filter(customer_id=deal.customer_id).order_by("name"),
+        }
+        status = 200 if request.headers.get("HX-Request") else 422
+        return render(request, "deals/_move_dialog.html", context, status=status)
+    except DomainError as exc:
+        return JsonResponse({"detail": str(exc.detail)}, status=exc.status)
+    payload = {
+        "deal_id": deal.pk,
+        "stage_id": deal.stage_id,
+        "columns": _totals(request.user, deal.pipeline_id),
+    }
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({"dealMoved": payload})
+        return response
+    return JsonResponse(payload)
+
+
+def _str(errors: dict) -> dict:
+    return {field: str(message) for field, message in errors.items()}
+
+
+# Lists and record pages ---------------------------------------------------------------------
+
+DEAL_FIELDS = (
+    "name",
+    "amount",
+    "expected_close_date",
+    "contact_id",
+    "owner_id",
+    "risk_level",
+    "next_follow_up_at",
+    "notes",
+)
+
+
+@require_GET
+@login_required
+def deal_list(request):
+    filters = read_filters(
+        request,
+        text=("q", "ordering"),
+        ints=("owner_id", "stage_id", "pipeline_id"),
+        dates=("close_from", "close_to"),
+        choices={"status": DealStatus.values, "risk_level": RiskLevel.values, "stalled": ("true",)},
+    )
+    query = dict(filters)
+    if query.pop("stalled", None):
+        query["stalled"] = True
+    qs = selectors.deal_list(actor=request.user, filters=query)
+    page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
+    stages = [s for p in selectors.pipeline_list(actor=request.user) for s in p.stages.all()]
+    return render(
+        request,
+        "deals/deal_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "owners": assignable_users(request.user),
+            "stages": stages,
+            "statuses": DealStatus.choices,
+            "risks": RiskLevel.choices,
+        },
+    )
+
+
+@require_GET
+@login_required
+def deal_detail(request, deal_id: int):
+    from gendan.sales.choices import ContractStatus
+    from gendan.sales.selectors import contracts as contract_selectors
+    from gendan.sales.selectors import quotes as quote_selectors
+
+    deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
+    pipeline = selectors.pipeline_get(actor=request.user, pipeline_id=deal.pipeline_id)
+    stages = list(pipeline.stages.all())
+    current = next((s for s in stages if s.pk == deal.stage_id), None)
+    passed = {
+        c.to_stage_id for c in selectors.deal_stage_history(actor=request.user, deal_id=deal.pk)
+    }
+    events = activity_selectors.timeline(
+        actor=request.user, subject_type="deal", subject_id=deal.pk
+    ).select_related("contract")
+    tasks = activity_selectors.task_list(
+        actor=request.user, filters={"subject_type": "deal", "subject_id": deal.pk}
+    ).select_related("lead", "customer", "deal", "contract")
+    quotes = quote_selectors.quote_list(actor=request.user, filters={"deal_id": deal.pk})
+    contracts = list(
+        contract_selectors.contract_list(actor=request.user, filters={"deal_id": deal.pk})[:20]
+    )
+    return render(
+        request,
+        "deals/deal_detail.html",
+        {
+            "deal": deal,
+            "quotes": list(quotes.prefetch_related(None)[:20]),
+            "contracts": contracts,
+            "can_create_contract": deal.status == DealStatus.WON
+            and all(c.status == ContractStatus.TERMINATED for c in contracts),
+            "stages": stages,
+            "current": current,
+            "passed": passed,
+            "open_stages": [s for s in stages if s.kind == "open"],
+            "won_stage": next((s for s in stages if s.kind == "won"), None),
+            "lost_stage": next((s for s in stages if s.kind == "lost"), None),
+            "events": list(events[:50]),
+            "tasks": list(tasks[:20]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def deal_edit(request, deal_id: int):
+    deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
+    initial = {"version": deal.version, **{f: getattr(deal, f) for f in DEAL_FIELDS}}
+    form = DealForm(
+        request.POST or None,
+        owners=assignable_users(request.user),
+        contacts=Contact.objects.filter(customer_id=deal.customer_id).order_by("name"),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.deal_update(
+                actor=request.user,
+                deal_id=deal.pk,
+                data=form.service_data(),
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if done is not None:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+    return render_dialog(
+        request, form, title=_("Edit deal"), action=reverse("deals:edit", args=[deal.pk])
+    )

@@ -1,0 +1,238 @@
+"""Lead pages: the list (with bulk assignment), the record page, and its dialogs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gendan.activities import selectors as activity_selectors
+from gendan.core.errors import DomainError, NotFound
+from gendan.customers.models import Customer
+from gendan.leads import pool, selectors, services
+from gendan.leads.choices import LeadSource, LeadStatus
+from gendan.org.people import assignable_users
+from gendan.ui.dialogs import (
+    dialog_flow,
+    hx_redirect,
+    record_initial,
+    render_dialog,
+    run_service,
+)
+from gendan.ui.lists import (
+    date_range,
+    paginate_list,
+    read_filters,
+    safe_next,
+)
+from gendan.web.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
+
+ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
+# The list's tabs: the leads people work on (default), the public pool (公海), or both.
+POOL_VIEWS = {"false": False, "true": True, "all": None}
+
+
+@require_GET
+@login_required
+def lead_list(request):
+    filters = read_filters(
+        request,
+        text=("q", "ordering"),
+        ints=("owner_id",),
+        dates=("created_from", "created_to"),
+        choices={"status": LeadStatus.values, "source": LeadSource.values},
+    )
+    pool_view = request.GET.get("in_pool") if request.GET.get("in_pool") in POOL_VIEWS else "false"
+    query = date_range(filters, ("created_from", "created_to"))
+    if POOL_VIEWS[pool_view] is not None:
+        query["in_pool"] = POOL_VIEWS[pool_view]
+    if pool_view == "true" and "ordering" not in query:
+        query["ordering"] = "-pool_entered_at"
+    qs = selectors.lead_list(actor=request.user, filters=query)
+    page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
+    return render(
+        request,
+        "leads/lead_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "pool_view": pool_view,
+            "owners": assignable_users(request.user),
+            "statuses": LeadStatus.choices,
+            "sources": LeadSource.choices,
+            "orderings": ORDERINGS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def lead_detail(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    timeline = activity_selectors.timeline(
+        actor=request.user, subject_type="lead", subject_id=lead.pk
+    ).select_related("contract")
+    tasks = activity_selectors.task_list(
+        actor=request.user, filters={"subject_type": "lead", "subject_id": lead.pk}
+    ).select_related("lead", "customer", "deal", "contract")
+    return render(
+        request,
+        "leads/lead_detail.html",
+        {"lead": lead, "events": list(timeline[:50]), "tasks": list(tasks[:20])},
+    )
+
+
+LEAD_FIELDS = (
+    "name",
+    "company",
+    "title",
+    "phone",
+    "email",
+    "wechat",
+    "source",
+    "owner_id",
+    "next_follow_up_at",
+    "notes",
+)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_create(request):
+    owners = assignable_users(request.user)
+    form = LeadForm(request.POST or None, owners=owners, initial={"owner_id": request.user.pk})
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.lead_create(actor=request.user, data=form.service_data()),
+        done_url=lambda lead: reverse("leads:detail", args=[lead.pk]),
+        title=_("New lead"),
+        action=reverse("leads:create"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_edit(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    initial = {**record_initial(lead, LEAD_FIELDS), "tags": ", ".join(lead.tags or [])}
+    form = LeadForm(request.POST or None, owners=assignable_users(request.user), initial=initial)
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.lead_update(
+            actor=request.user,
+            lead_id=lead.pk,
+            data=form.service_data(),
+            version=form.cleaned_data.get("version"),
+        ),
+        done_url=lambda _lead: reverse("leads:detail", args=[lead.pk]),
+        title=_("Edit lead"),
+        action=reverse("leads:edit", args=[lead.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_disqualify(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    form = DisqualifyForm(request.POST or None, initial={"version": lead.version})
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.lead_update(
+                actor=request.user,
+                lead_id=lead.pk,
+                data={
+                    "status": LeadStatus.DISQUALIFIED,
+                    "disqualify_reason": form.cleaned_data["disqualify_reason"],
+                },
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if done is not None:
+            return hx_redirect(reverse("leads:detail", args=[lead.pk]))
+    return render_dialog(
+        request,
+        form,
+        title=_("Disqualify lead"),
+        action=reverse("leads:disqualify", args=[lead.pk]),
+        submit=_("Disqualify"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_convert(request, lead_id: int):
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    customers = Customer.objects.visible_to(request.user).order_by("name")[:200]
+    form = ConvertForm(
+        request.POST or None,
+        customers=customers,
+        initial={
+            "customer_name": lead.company or lead.name,
+            "deal_name": lead.company or lead.name,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        links = run_service(
+            form,
+            lambda: services.lead_convert(
+                actor=request.user, lead_id=lead.pk, **form.service_kwargs()
+            ),
+        )
+        if links is not None:
+            messages.success(request, _("Lead converted."))
+            if links.get("deal_id"):
+                return hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
+            return hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
+    return render_dialog(
+        request,
+        form,
+        title=_("Convert lead"),
+        action=reverse("leads:convert", args=[lead.pk]),
+        submit=_("Convert"),
+        intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
+    )
+
+
+@require_POST
+@login_required
+def lead_claim(request, lead_id: int):
+    """Claim (领取) a pool lead; a refusal (limit, cooling, taken) comes back as a message."""
+    try:
+        lead = pool.lead_claim(actor=request.user, lead_id=lead_id)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+        return redirect(safe_next(request, reverse("leads:list") + "?in_pool=true"))
+    messages.success(request, _("Lead claimed: it is yours now."))
+    return redirect("leads:detail", lead_id=lead.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def lead_release(request, lead_id: int):
+    """Release (退回) a lead to the public pool, saying why."""
+    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: pool.lead_release(
+                actor=request.user, lead_id=lead.pk, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Lead released to the public pool."))
+            return hx_redirect(reverse("leads:list") + "?in_pool=true")
+    return render_dialog(
+        request,
+        form,
+        title=_("Release to the public pool"),
+        action=reverse("leads:release", args=[lead.pk]),
+        submit=_("Release"),
+        intro=_("The lead is no longer yours; your team's reps can claim it from the pool."),
+    )
