@@ -1,28 +1,21 @@
 """Notifications: one in-app row per recipient, then copies through pluggable channels.
 
 Services call `notify(...)`. In-app delivery is the row itself (`GET /notifications`). Other
-channels (e-mail, chat webhooks) register a deliver function with `register_channel`; after
-the transaction commits, the worker hands each new notification to every registered channel
-and records the outcome in `NotificationDelivery`.
+channels (e-mail, chat webhooks) register a deliver function with `delivery.register_channel`;
+after the transaction commits, the worker hands each new notification to every registered
+channel and records the outcome in `NotificationDelivery` (delivery.py).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
+from gendan.activities import delivery
+from gendan.activities.choices import NotificationKind
 from gendan.activities.models import Notification
-
-
-class DeliverySkipped(Exception):
-    """Raised by a channel that is not wanted for this notification (recorded, not retried)."""
-
-
-# name -> deliver(notification) ; raises on failure, DeliverySkipped when not wanted.
-CHANNELS: dict[str, Callable[[Notification], None]] = {}
-
-
-def register_channel(name: str, deliver: Callable[[Notification], None]) -> None:
-    CHANNELS[name] = deliver
+from gendan.activities.tasks import notifications_deliver
+from gendan.core.errors import NotFound
 
 
 def notify(
@@ -57,11 +50,9 @@ def notify(
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    if CHANNELS:
+    if delivery.CHANNELS:
         ids = [n.pk for n in created if n.pk]
         if ids:
-            from gendan.activities.tasks import notifications_deliver
-
             transaction.on_commit(lambda: notifications_deliver(ids))
     return created
 
@@ -74,8 +65,6 @@ def notify_assigned(
     The message is the record's name (or a task's title): language-neutral data, while the
     notification's title is its kind, translated when it is read.
     """
-    from gendan.activities.choices import NotificationKind
-
     user_id = user.pk if user is not None else record.owner_id
     if actor is not None and user_id == actor.pk:
         return
@@ -86,4 +75,27 @@ def notify_assigned(
         message=message if message is not None else str(record),
         target=record,
         data=data,
+    )
+
+
+# Reading them ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification_id: int) -> Notification:
+    """Mark one of the actor's own notifications read (someone else's answers 404)."""
+    notification = Notification.objects.filter(recipient_id=actor.pk, pk=notification_id).first()
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor read; the number marked."""
+    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
     )

@@ -1,9 +1,8 @@
 """Background work of the activities app (run by the Huey worker)."""
 
-from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from gendan.activities.models import Notification, NotificationDelivery
+from gendan.activities import delivery
 
 # A failed delivery is retried RETRIES times, waiting RETRY_DELAY seconds, then twice as long
 # each time (1, 2, 4, 8, 16 minutes).
@@ -23,40 +22,9 @@ def retry_delay(retries_left: int) -> int:
 
 @db_task(retries=RETRIES, retry_delay=RETRY_DELAY, context=True)
 def notifications_deliver(notification_ids: list[int], task=None) -> None:
-    """Hand each notification to every registered channel, once per channel.
-
-    Each (notification, channel) has a delivery row: status sent, skipped (the recipient does
-    not want it there) or failed, with the attempts and the last error. Failed ones are tried
-    again by the retries, with backoff; sent ones never twice.
-    """
-    from gendan.activities.notifications import CHANNELS, DeliverySkipped
-
-    failures = []
-    for notification in Notification.objects.filter(pk__in=notification_ids).select_related(
-        "recipient", "actor"
-    ):
-        for name, deliver in CHANNELS.items():
-            delivery, _ = NotificationDelivery.objects.get_or_create(
-                notification=notification, channel=name
-            )
-            if delivery.status == "sent":
-                continue
-            delivery.attempts += 1
-            try:
-                deliver(notification)
-            except DeliverySkipped as exc:
-                delivery.attempts -= 1
-                delivery.status = "skipped"
-                delivery.error = str(exc)[:500]
-            except Exception as exc:  # a channel's failure must not stop the others
-                delivery.status = "failed"
-                delivery.error = str(exc)[:500]
-                failures.append(f"{notification.pk}/{name}")
-            else:
-                delivery.status = "sent"
-                delivery.sent_at = timezone.now()
-                delivery.error = ""
-            delivery.save()
+    """Deliver the notifications through every channel (`delivery.deliver`); a failure is
+    retried with backoff."""
+    failures = delivery.deliver(notification_ids)
     if failures:
         if task is not None:
             task.retry_delay = retry_delay(task.retries)

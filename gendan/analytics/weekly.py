@@ -19,7 +19,8 @@ from gendan.analytics.metrics import collections, performance
 from gendan.analytics.metrics import pipeline as deal_metrics
 from gendan.analytics.metrics.common import money, user_names
 from gendan.analytics.metrics.filters import MetricFilter, metric_filter
-from gendan.deals.choices import DealStatus, RiskLevel
+from gendan.core.risk import RiskLevel
+from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
 
 AT_RISK_ROWS = 10

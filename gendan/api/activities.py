@@ -1,7 +1,8 @@
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from gendan.activities import selectors, services
+from gendan.activities import notifications
+from gendan.activities import selectors as notification_selectors
 from gendan.activities.choices import SubjectType
 from gendan.activities.schemas import (
     ActivityFilter,
@@ -28,6 +29,7 @@ from gendan.api.auth import actor, expected_version
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
+from gendan.followups import selectors, services
 
 activities_router = Router(tags=["follow-ups"])
 comments_router = Router(tags=["comments"])
@@ -239,23 +241,27 @@ def notification_list(
     request: HttpRequest, filters: NotificationFilter = Query(...), page: PageParams = Query(...)
 ):
     """Your notifications, newest first; `unread=true` for the unread ones."""
-    qs = selectors.notification_list(actor=actor(request), filters=filters.model_dump())
+    qs = notification_selectors.notification_list(
+        actor=actor(request), filters=filters.model_dump()
+    )
     return paginate(qs, page.page, page.page_size)
 
 
 @notifications_router.get("/unread-count", response=UnreadCountOut)
 def notification_unread_count(request: HttpRequest):
-    return {"count": selectors.notification_unread_count(actor=actor(request))}
+    return {"count": notification_selectors.notification_unread_count(actor=actor(request))}
 
 
 @notifications_router.post("/read-all", response=ReadAllOut)
 def notification_read_all(request: HttpRequest):
     """Mark all your notifications read."""
-    return {"updated": services.notification_mark_all_read(actor=actor(request))}
+    return {"updated": notifications.notification_mark_all_read(actor=actor(request))}
 
 
 @notifications_router.post("/{notification_id}/read", response=NotificationOut)
 def notification_read(request: HttpRequest, notification_id: int):
     """Mark one of your notifications read."""
-    services.notification_mark_read(actor=actor(request), notification_id=notification_id)
-    return selectors.notification_get(actor=actor(request), notification_id=notification_id)
+    notifications.notification_mark_read(actor=actor(request), notification_id=notification_id)
+    return notification_selectors.notification_get(
+        actor=actor(request), notification_id=notification_id
+    )

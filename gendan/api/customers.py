@@ -15,6 +15,7 @@ from gendan.customers.schemas import (
     CustomerOut,
     CustomerPatch,
 )
+from gendan.sales.selectors.visits import visit_figures
 
 customers_router = Router(tags=["customers"])
 contacts_router = Router(tags=["contacts"])
@@ -24,19 +25,28 @@ contacts_router = Router(tags=["contacts"])
 def customer_list(
     request: HttpRequest, filters: CustomerFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.customer_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.customer_list(
+        figures=visit_figures, actor=actor(request), filters=filters.model_dump()
+    )
     return paginate(qs, page.page, page.page_size)
 
 
 @customers_router.post("", response={201: CustomerOut})
 def customer_create(request: HttpRequest, payload: CustomerIn):
     customer = services.customer_create(actor=actor(request), data=payload.model_dump())
-    return Status(201, selectors.customer_get(actor=actor(request), customer_id=customer.pk))
+    return Status(
+        201,
+        selectors.customer_get(
+            figures=visit_figures, actor=actor(request), customer_id=customer.pk
+        ),
+    )
 
 
 @customers_router.get("/{customer_id}", response=CustomerOut)
 def customer_detail(request: HttpRequest, customer_id: int):
-    return selectors.customer_get(actor=actor(request), customer_id=customer_id)
+    return selectors.customer_get(
+        figures=visit_figures, actor=actor(request), customer_id=customer_id
+    )
 
 
 @customers_router.patch("/{customer_id}", response=CustomerOut)
@@ -48,7 +58,9 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
         data=data,
         version=expected_version(request, version),
     )
-    return selectors.customer_get(actor=actor(request), customer_id=customer_id)
+    return selectors.customer_get(
+        figures=visit_figures, actor=actor(request), customer_id=customer_id
+    )
 
 
 @customers_router.delete("/{customer_id}", response={204: None})

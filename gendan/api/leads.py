@@ -4,6 +4,7 @@ from ninja import Query, Router, Status
 from gendan.api.auth import actor, expected_version
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
+from gendan.deals import conversion
 from gendan.leads import pool, selectors, services
 from gendan.leads.schemas import (
     ConvertIn,
@@ -60,7 +61,7 @@ def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn):
     def part(value):
         return value.model_dump(exclude_none=True) if value is not None else None
 
-    links = services.lead_convert(
+    links = conversion.lead_convert(
         actor=actor(request),
         lead_id=lead_id,
         customer_id=payload.customer_id,

@@ -6,6 +6,8 @@ class AutomationConfig(AppConfig):
     label = "automation"
 
     def ready(self):
-        from gendan.automation import channels, tasks_risk  # noqa: F401  (the daily risk pass)
+        from gendan.automation import channels, events, tasks_risk  # noqa: F401  (daily risk pass)
+        from gendan.core import events as outbox
 
         channels.register()
+        outbox.subscribe(events.on_event)

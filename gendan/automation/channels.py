@@ -30,8 +30,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from gendan.activities.choices import NotificationKind
+from gendan.activities.delivery import DeliverySkipped, register_channel
 from gendan.activities.models import Notification
-from gendan.activities.notifications import DeliverySkipped
+from gendan.activities.tasks import notifications_deliver
 from gendan.automation.choices import ChannelKind
 from gendan.automation.models import ChatChannel, NotificationPreference
 
@@ -282,8 +283,6 @@ def chat_channel(notification) -> None:
 
 
 def register() -> None:
-    from gendan.activities.notifications import register_channel
-
     register_channel(EMAIL, email_channel)
     register_channel(CHAT, chat_channel)
 
@@ -292,8 +291,6 @@ def deliver(notification, channels: list[str]) -> None:
     """Ask for `channels` (email, chat, or a chat kind such as wecom) for this notification:
     recorded on it, then delivered by the worker, recorded and retried like every delivery.
     Call it after the notification's transaction commits."""
-    from gendan.activities.tasks import notifications_deliver
-
     wanted = {c for c in channels or [] if c in (EMAIL, CHAT, *CHAT_KINDS)}
     if not wanted:
         return

@@ -1,27 +1,12 @@
-"""The one entry point services call after a write: `record_event(record, trigger, ...)`.
+"""What automation does with the domain's events (from the kernel's outbox, core/events.py):
+a follow-up first recomputes its subject's risk, then every event runs the matching rules.
+Subscribed when the app is ready (apps.py)."""
 
-It schedules the engine for after the transaction commits, so rules never run inside the
-user's transaction and a failing rule never fails the user's request.
-"""
-
-from django.db import transaction
+from gendan.automation import engine, risk
+from gendan.automation.records import object_of
 
 
-def record_event(record, trigger: str, **event) -> None:
-    """`trigger`: created, updated (changed=[fields]), stage_changed (from_stage_id,
-    to_stage_id, to_kind) or activity_logged (outcome)."""
-    from gendan.automation.records import object_of
-
-    obj, record_id = object_of(record), record.pk
-    event = {key: value for key, value in event.items() if value is not None}
-    if "changed" in event:
-        names = set(event["changed"])
-        names |= {name.removesuffix("_id") for name in names}  # "owner_id" is also "owner"
-        event["changed"] = sorted(names)
-
-    def run() -> None:
-        from gendan.automation import engine
-
-        engine.handle_event(obj=obj, record_id=record_id, trigger=trigger, event=event)
-
-    transaction.on_commit(run, robust=True)
+def on_event(record, trigger: str, event: dict) -> None:
+    if trigger == "activity_logged":
+        risk.after_follow_up(record._meta.model_name, record.pk)
+    engine.handle_event(obj=object_of(record), record_id=record.pk, trigger=trigger, event=event)

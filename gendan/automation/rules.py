@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import Outcome, TaskPriority, TaskStatus
 from gendan.automation.choices import ActionType, ChannelKind, Operator, RuleObject, TriggerType
 from gendan.core.errors import ValidationFailed
-from gendan.deals.choices import CollaboratorRole, RiskLevel
+from gendan.core.risk import RiskLevel
+from gendan.deals.choices import CollaboratorRole
 from gendan.leads.choices import LeadStatus
 from gendan.org.choices import RoleCode
 

@@ -41,19 +41,6 @@ def text_search(
     return queryset.filter(cond)
 
 
-def contact_phone_q(field: str):
-    """For `text_search(phone=...)` on records found through their customer's contacts: rows
-    whose `field` names the customer of a contact whose phone starts with the digits."""
-
-    def build(digits: str) -> Q:
-        from gendan.customers.models import Contact
-
-        customers = Contact.objects.filter(prefix_q("phone", digits)).values("customer_id")
-        return Q(**{f"{field}__in": customers})
-
-    return build
-
-
 def exact_filters(queryset: QuerySet, filters: dict, fields: tuple[str, ...]) -> QuerySet:
     values = {f: filters[f] for f in fields if filters.get(f) not in (None, "")}
     return queryset.filter(**values) if values else queryset

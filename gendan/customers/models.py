@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from gendan.core.models import TimeStampedModel
+from gendan.core.risk import RiskLevel
 from gendan.customers.choices import CustomerSize, CustomerStatus
-from gendan.deals.choices import RiskLevel
 from gendan.org.scoping import (
     apply_scope,
     covers_every_team,

@@ -4,9 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from ninja import Schema
 from pydantic import Field
 
+from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
 from gendan.customers.choices import CustomerSize, CustomerStatus
-from gendan.deals.choices import RiskLevel
-from gendan.deals.schemas import RiskReasonOut
 
 
 class CustomerOut(Schema):
@@ -34,8 +33,6 @@ class CustomerOut(Schema):
 
     @staticmethod
     def resolve_risk_reasons(obj):
-        from gendan.automation.risk import reasons_out
-
         return reasons_out(obj.risk_reasons)
 
     @staticmethod

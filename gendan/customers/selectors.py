@@ -1,10 +1,12 @@
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
 
 from gendan.core.errors import NotFound
 from gendan.core.selectors import (
-    contact_phone_q,
     exact_filters,
     ordered,
+    prefix_q,
     range_filters,
     text_search,
 )
@@ -13,32 +15,29 @@ from gendan.customers.models import Contact, Customer
 CUSTOMER_ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
 
 
-def _visit_figures(queryset):
-    """After-sales visit figures on each customer, as correlated subqueries (no extra query):
-    `last_visit_at`, `next_visit_at` (the one planned at the latest visit), and the sum and count
-    of satisfaction scores that `CustomerOut.satisfaction_avg` divides."""
-    from gendan.sales.models import Visit
-
-    visits = Visit.objects.filter(customer=OuterRef("pk")).order_by("-occurred_at", "-id")
-    scored = (
-        Visit.objects.filter(customer=OuterRef("pk"), satisfaction__isnull=False)
-        .order_by()
-        .values("customer")
-    )
-    return queryset.annotate(
-        last_visit_at=Subquery(visits.values("occurred_at")[:1]),
-        next_visit_at=Subquery(visits.values("next_visit_at")[:1]),
-        satisfaction_sum=Subquery(
-            scored.annotate(s=Sum("satisfaction")).values("s")[:1], output_field=IntegerField()
-        ),
-        satisfaction_count=Subquery(
-            scored.annotate(c=Count("id")).values("c")[:1], output_field=IntegerField()
-        ),
-    )
+Figures = Callable[[QuerySet], QuerySet]
 
 
-def customer_list(*, actor, filters: dict):
-    qs = _visit_figures(Customer.objects.visible_to(actor).select_related("owner"))
+def _customers(actor, figures: Figures | None) -> QuerySet:
+    """`figures` adds columns that a higher layer computes (the after-sales visit figures of
+    `sales.selectors.visits.visit_figures`), as subqueries of the same query."""
+    qs = Customer.objects.visible_to(actor).select_related("owner")
+    return figures(qs) if figures else qs
+
+
+def contact_phone_q(field: str):
+    """For `text_search(phone=...)` on records found through their customer's contacts: rows
+    whose `field` names the customer of a contact whose phone starts with the digits."""
+
+    def build(digits: str) -> Q:
+        customers = Contact.objects.filter(prefix_q("phone", digits)).values("customer_id")
+        return Q(**{f"{field}__in": customers})
+
+    return build
+
+
+def customer_list(*, actor, filters: dict, figures: Figures | None = None):
+    qs = _customers(actor, figures)
     qs = text_search(
         qs, filters.get("q"), ("name", "website", "address"), phone=contact_phone_q("id")
     )
@@ -51,12 +50,8 @@ def customer_list(*, actor, filters: dict):
     return ordered(qs, filters.get("ordering"), CUSTOMER_ORDERING, "-created_at")
 
 
-def customer_get(*, actor, customer_id: int) -> Customer:
-    customer = (
-        _visit_figures(Customer.objects.visible_to(actor).select_related("owner"))
-        .filter(pk=customer_id)
-        .first()
-    )
+def customer_get(*, actor, customer_id: int, figures: Figures | None = None) -> Customer:
+    customer = _customers(actor, figures).filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
     return customer

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
-from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
+from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
 from gendan.org.scoping import check_assignable
@@ -24,7 +24,7 @@ def customer_create(*, actor, data: dict) -> Customer:
     customer = Customer.objects.create(**data)
     event_record(customer, EventKind.CREATED, actor=actor)
     notify_assigned(customer, actor=actor)
-    automation.record_event(customer, "created")
+    emit(customer, "created")
     return customer
 
 
@@ -46,7 +46,7 @@ def customer_update(*, actor, customer_id: int, data: dict, version: int | None 
     changes = apply_changes(customer, data)
     save_changes(customer, changes)
     changes_record(customer, changes, actor=actor, tracked=CUSTOMER_TRACKED)
-    automation.record_event(customer, "updated", changed=list(changes))
+    emit(customer, "updated", changed=list(changes))
     if "owner_id" in changes:
         notify_assigned(customer, actor=actor)
     return customer

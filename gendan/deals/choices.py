@@ -14,12 +14,6 @@ class DealStatus(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
-class RiskLevel(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-
-
 class CollaboratorRole(models.TextChoices):
     SE = "se", _("Sales engineer")
     SM = "sm", _("Sales manager")

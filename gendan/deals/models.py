@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
-from gendan.deals.choices import CollaboratorRole, DealStatus, RiskLevel, StageKind
+from gendan.core.risk import RiskLevel
+from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.org.scoping import apply_scope, effective_scope, ids_q
 
 

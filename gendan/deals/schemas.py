@@ -5,7 +5,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from gendan.deals.choices import CollaboratorRole, DealStatus, RiskLevel, StageKind
+from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
+from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.org.choices import RoleCode
 
 
@@ -94,15 +95,6 @@ class CollaboratorOut(Schema):
     role: str
 
 
-class RiskReasonOut(Schema):
-    """A risk signal: a stable `code`, its text in the reader's language, and its figures."""
-
-    model_config = {"extra": "allow"}
-
-    code: str
-    text: str
-
-
 def _is_stalled(deal, now=None) -> bool:
     stage = deal.stage
     if deal.status != DealStatus.OPEN or not stage.max_days:
@@ -152,8 +144,6 @@ class DealOut(DealCardOut):
 
     @staticmethod
     def resolve_risk_reasons(obj):
-        from gendan.automation.risk import reasons_out
-
         return reasons_out(obj.risk_reasons)
 
     @staticmethod

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.core.selectors import (
-    contact_phone_q,
     exact_filters,
     ordered,
     range_filters,
     text_search,
 )
+from gendan.customers.selectors import contact_phone_q
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
 from gendan.deals.totals import column_totals
 from gendan.org.scoping import members_q, team_subtree_ids

@@ -9,8 +9,8 @@ from gendan.activities.choices import EventKind, NotificationKind
 from gendan.activities.models import TimelineEvent
 from gendan.activities.notifications import notify, notify_assigned
 from gendan.activities.timeline import changes_record, event_build, event_record
-from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
 from gendan.deals.choices import REQUIRED_FIELD_CHOICES, DealStatus, StageKind
@@ -279,7 +279,7 @@ def deal_create(*, actor, data: dict) -> Deal:
             message=deal.name,
             target=deal,
         )
-    automation.record_event(deal, "created")
+    emit(deal, "created")
     return deal
 
 
@@ -314,7 +314,7 @@ def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) 
         raise _required_error(missing, deal.stage)
     save_changes(deal, changes)
     changes_record(deal, changes, actor=actor, tracked=DEAL_TRACKED)
-    automation.record_event(deal, "updated", changed=list(changes))
+    emit(deal, "updated", changed=list(changes))
     if "owner_id" in changes:
         notify_assigned(deal, actor=actor)
     if stage_id is not None and stage_id != deal.stage_id:
@@ -396,7 +396,7 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
             data["lost_reason"] = deal.lost_reason
         events.append(event_build(deal, EventKind.STATUS_CHANGED, actor=actor, at=now, data=data))
     TimelineEvent.objects.bulk_create(events)
-    automation.record_event(
+    emit(
         deal, "stage_changed", from_stage_id=old_stage.pk, to_stage_id=stage.pk, to_kind=stage.kind
     )
     return deal

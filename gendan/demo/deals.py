@@ -9,7 +9,8 @@ from decimal import Decimal
 from itertools import pairwise
 
 from gendan.activities.choices import Outcome
-from gendan.deals.choices import CollaboratorRole, RiskLevel, StageKind
+from gendan.core.risk import RiskLevel
+from gendan.deals.choices import CollaboratorRole, StageKind
 from gendan.deals.models import Pipeline
 from gendan.deals.services import pipeline_create_default
 from gendan.demo import leads

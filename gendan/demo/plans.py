@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from gendan.activities.choices import TaskPriority, TaskStatus
+from gendan.core.risk import RiskLevel
 from gendan.customers.choices import CustomerStatus
-from gendan.deals.choices import RiskLevel
 from gendan.org.models import Team, User
 
 

@@ -2,7 +2,7 @@
 the sentences of follow-ups and tasks, with the weights they are drawn by."""
 
 from gendan.activities.choices import Outcome, TaskPriority
-from gendan.deals.choices import RiskLevel
+from gendan.core.risk import RiskLevel
 
 
 def _pairs(words: str) -> tuple:

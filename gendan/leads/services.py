@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
-from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
+from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead
@@ -66,7 +66,7 @@ def lead_create(*, actor, data: dict) -> Lead:
     lead = Lead.objects.create(**data)
     event_record(lead, EventKind.CREATED, actor=actor, data={"source": lead.source})
     notify_assigned(lead, actor=actor)
-    automation.record_event(lead, "created", source=lead.source)
+    emit(lead, "created", source=lead.source)
     return lead
 
 
@@ -102,7 +102,7 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
     changes_record(lead, changes, actor=actor, tracked=TRACKED)
     if "owner_id" in changes:
         notify_assigned(lead, actor=actor)
-    automation.record_event(lead, "updated", changed=list(changes))
+    emit(lead, "updated", changed=list(changes))
     return lead
 
 
@@ -144,104 +144,3 @@ def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at, actor=None) -> Non
             at=occurred_at,
             data={"field": "status", "from": LeadStatus.NEW, "to": LeadStatus.CONTACTED},
         )
-
-
-@transaction.atomic
-def lead_convert(
-    *,
-    actor,
-    lead_id: int,
-    customer_id: int | None = None,
-    customer: dict | None = None,
-    contact: dict | None = None,
-    create_contact: bool = True,
-    deal: dict | None = None,
-) -> dict:
-    """Lead → customer (new or existing) + contact + optional deal, linked both ways."""
-    from gendan.customers import services as customer_services
-    from gendan.customers.models import Customer
-    from gendan.deals import services as deal_services
-
-    if not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
-        raise NotFound()
-    lead = lock_for_update(Lead.objects.all(), lead_id, expected_version=None)
-    if lead.status == LeadStatus.CONVERTED:
-        raise Conflict(
-            _("This lead is already converted."), extra={"customer_id": lead.customer_id}
-        )
-    if lead.status == LeadStatus.DISQUALIFIED:
-        raise Conflict(_("A disqualified lead cannot be converted; requalify it first."))
-    if customer_id is not None and customer:
-        raise ValidationFailed(errors={"customer": _("Give customer_id or customer, not both.")})
-
-    if customer_id is not None:
-        if not Customer.objects.visible_to(actor).filter(pk=customer_id).exists():
-            raise ValidationFailed(errors={"customer_id": _("No such customer.")})
-        target = Customer.objects.get(pk=customer_id)
-    else:
-        values = {"name": lead.company or lead.name, "owner_id": lead.owner_id, **(customer or {})}
-        target = customer_services.customer_create(actor=actor, data=values)
-
-    new_contact = None
-    if create_contact:
-        values = {
-            "name": lead.name,
-            "title": lead.title,
-            "phone": lead.phone,
-            "email": lead.email,
-            "wechat": lead.wechat,
-            **(contact or {}),
-            "customer_id": target.pk,
-        }
-        new_contact = customer_services.contact_create(actor=actor, data=values)
-
-    new_deal = None
-    if deal is not None:
-        values = {
-            "name": lead.company or lead.name,
-            "owner_id": lead.owner_id,
-            **deal,
-            "customer_id": target.pk,
-            "lead_id": lead.pk,
-        }
-        if new_contact is not None:
-            values.setdefault("contact_id", new_contact.pk)
-        new_deal = deal_services.deal_create(actor=actor, data=values)
-
-    now = timezone.now()
-    old_status = lead.status
-    lead.status = LeadStatus.CONVERTED
-    lead.converted_at = now
-    lead.customer = target
-    lead.contact = new_contact
-    lead.deal = new_deal
-    lead.version += 1
-    lead.save(
-        update_fields=[
-            "status",
-            "converted_at",
-            "customer",
-            "contact",
-            "deal",
-            "version",
-            "updated_at",
-        ]
-    )
-    links = {
-        "lead_id": lead.pk,
-        "customer_id": target.pk,
-        "contact_id": new_contact.pk if new_contact else None,
-        "deal_id": new_deal.pk if new_deal else None,
-    }
-    event_record(
-        lead,
-        EventKind.STATUS_CHANGED,
-        actor=actor,
-        at=now,
-        data={"field": "status", "from": old_status, "to": LeadStatus.CONVERTED},
-    )
-    event_record(lead, EventKind.CONVERTED, actor=actor, at=now, data=links)
-    event_record(target, EventKind.CONVERTED, actor=actor, at=now, data=links)
-    if new_deal is not None:
-        event_record(new_deal, EventKind.CONVERTED, actor=actor, at=now, data=links)
-    return links

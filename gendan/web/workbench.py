@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from gendan.activities.choices import TaskStatus
 from gendan.activities.models import Activity, Task
-from gendan.deals.choices import DealStatus, RiskLevel
+from gendan.core.risk import RiskLevel
+from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal, Stage
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead

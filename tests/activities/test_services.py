@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from gendan.activities import selectors, services
 from gendan.activities.models import Activity, Task, TimelineEvent
 from gendan.activities.timeline import changes_record
 from gendan.core.errors import ValidationFailed
+from gendan.followups import selectors, services
 from tests.factories import DealFactory, LeadFactory, TaskFactory
 
 

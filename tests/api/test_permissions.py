@@ -6,10 +6,10 @@ see none of them; team A's manager and the admins see all of them; anonymous cal
 
 import pytest
 
-from gendan.activities import services as activity_services
 from gendan.customers import services as customer_services
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
+from gendan.followups import services as activity_services
 from gendan.leads import services as lead_services
 from tests.factories import CustomerFactory, DealFactory, LeadFactory, stage
 

@@ -4,8 +4,9 @@ run after the commit; a failing action never fails the user's request."""
 from django.db import transaction
 
 from gendan.activities.models import Notification
-from gendan.automation import engine, events
+from gendan.automation import engine
 from gendan.automation.models import RuleRun
+from gendan.core.events import emit
 from gendan.leads.models import Lead
 from tests.factories import CustomerFactory, DealFactory, LeadFactory, TaskFactory
 
@@ -171,7 +172,7 @@ def test_record_event_waits_for_the_commit(org, make_rule, django_capture_on_com
     make_rule(object="lead", trigger={"type": "created"}, actions=TAG)
     lead = LeadFactory(owner=org.owner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
-        events.record_event(lead, "created")
+        emit(lead, "created")
     assert len(callbacks) == 1 and not RuleRun.objects.exists()
     callbacks[0]()
     lead.refresh_from_db()

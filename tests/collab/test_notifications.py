@@ -2,7 +2,7 @@
 
 import pytest
 
-from gendan.activities import notifications
+from gendan.activities import delivery
 from gendan.activities.models import Notification, NotificationDelivery
 from gendan.activities.notifications import notify
 from tests.factories import LeadFactory
@@ -138,8 +138,8 @@ def test_missing_notification_answers_404(org, api):
 @pytest.fixture
 def channels(monkeypatch):
     """A clean channel registry for the test, restored afterwards."""
-    monkeypatch.setattr(notifications, "CHANNELS", {})
-    return notifications.CHANNELS
+    monkeypatch.setattr(delivery, "CHANNELS", {})
+    return delivery.CHANNELS
 
 
 def test_a_registered_channel_receives_each_notification_after_commit(
@@ -147,7 +147,7 @@ def test_a_registered_channel_receives_each_notification_after_commit(
 ):
     # given a channel that records what it is given
     received = []
-    notifications.register_channel(
+    delivery.register_channel(
         "test", lambda n: received.append((n.recipient.username, n.message))
     )
     # when a service notifies two users inside a transaction
@@ -174,8 +174,8 @@ def test_a_failing_channel_is_recorded_and_does_not_stop_the_others(
         raise ConnectionError("webhook answered 502")
 
     received = []
-    notifications.register_channel("webhook", broken)
-    notifications.register_channel("email", received.append)
+    delivery.register_channel("webhook", broken)
+    delivery.register_channel("email", received.append)
     # when a notification is sent and committed
     with django_capture_on_commit_callbacks(execute=True):
         (created,) = notify(recipients=[org.peer], kind="assigned", actor=org.owner, message="x")

@@ -29,15 +29,16 @@ from itertools import count
 
 from django.utils import timezone
 
-from gendan.activities import services as activity_services
 from gendan.activities.models import Activity, Attachment, Notification, Task
 from gendan.analytics import services as target_services
 from gendan.analytics.models import AlertFiring, AlertRule
 from gendan.automation import services as rule_services
 from gendan.automation.models import ChatChannel, RuleRun
 from gendan.customers import services as customer_services
+from gendan.deals import conversion
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
+from gendan.followups import services as activity_services
 from gendan.leads import pool
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead, LeadPoolEvent
@@ -249,7 +250,7 @@ class World:
         converted = lead_services.lead_create(
             actor=rep, data={"name": f"Won lead {i}", "company": f"Converted {i}"}
         )
-        lead_services.lead_convert(
+        conversion.lead_convert(
             actor=rep,
             lead_id=converted.pk,
             deal={"name": f"Deal from lead {i}", "amount": _money(8000)},

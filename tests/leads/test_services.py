@@ -8,6 +8,7 @@ from django.utils import timezone
 from gendan.activities.models import TimelineEvent
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.customers.models import Contact, Customer
+from gendan.deals import conversion
 from gendan.deals.models import Deal
 from gendan.leads import services
 from tests.factories import LeadFactory, stage
@@ -69,7 +70,7 @@ def test_touch_moves_new_to_contacted_only(org):
 
 def test_convert_links_lead_customer_contact_and_deal(org):
     lead = LeadFactory(owner=org.owner, company="Acme", name="Han")
-    links = services.lead_convert(actor=org.owner, lead_id=lead.pk, deal={"amount": 100})
+    links = conversion.lead_convert(actor=org.owner, lead_id=lead.pk, deal={"amount": 100})
     lead.refresh_from_db()
     deal = Deal.objects.get(pk=links["deal_id"])
     assert links == {
@@ -86,7 +87,7 @@ def test_convert_links_lead_customer_contact_and_deal(org):
 
 def test_convert_without_contact(org):
     lead = LeadFactory(owner=org.owner)
-    links = services.lead_convert(actor=org.owner, lead_id=lead.pk, create_contact=False)
+    links = conversion.lead_convert(actor=org.owner, lead_id=lead.pk, create_contact=False)
     assert links["contact_id"] is None
     assert not Contact.objects.exists()
 
@@ -95,7 +96,7 @@ def test_convert_refuses_customer_id_and_customer_together(org):
     lead = LeadFactory(owner=org.owner)
     customer = Customer.objects.create(name="x", owner=org.owner)
     with pytest.raises(ValidationFailed):
-        services.lead_convert(
+        conversion.lead_convert(
             actor=org.owner, lead_id=lead.pk, customer_id=customer.pk, customer={"name": "y"}
         )
 
@@ -103,7 +104,7 @@ def test_convert_refuses_customer_id_and_customer_together(org):
 def test_convert_is_all_or_nothing(org):
     lead = LeadFactory(owner=org.owner)
     with pytest.raises(ValidationFailed):
-        services.lead_convert(
+        conversion.lead_convert(
             actor=org.owner,
             lead_id=lead.pk,
             deal={"stage_id": stage("Negotiation & signing").pk},
@@ -115,13 +116,13 @@ def test_convert_is_all_or_nothing(org):
 
 def test_convert_twice_is_a_conflict(org):
     lead = LeadFactory(owner=org.owner)
-    services.lead_convert(actor=org.owner, lead_id=lead.pk)
+    conversion.lead_convert(actor=org.owner, lead_id=lead.pk)
     with pytest.raises(Conflict):
-        services.lead_convert(actor=org.owner, lead_id=lead.pk)
+        conversion.lead_convert(actor=org.owner, lead_id=lead.pk)
 
 
 def test_convert_keeps_the_leads_owner_when_a_manager_converts(org):
     lead = LeadFactory(owner=org.owner)
-    links = services.lead_convert(actor=org.manager, lead_id=lead.pk, deal={})
+    links = conversion.lead_convert(actor=org.manager, lead_id=lead.pk, deal={})
     assert Customer.objects.get(pk=links["customer_id"]).owner_id == org.owner.pk
     assert Deal.objects.get(pk=links["deal_id"]).owner_id == org.owner.pk

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from gendan.activities.models import TimelineEvent
 from gendan.automation import risk
+from gendan.core.risk import reasons_out
 from gendan.customers.models import Customer
 from gendan.deals.models import Deal
 from tests.factories import ActivityFactory, CustomerFactory, DealFactory
@@ -251,4 +252,4 @@ def test_a_failing_recompute_never_fails_the_follow_up(org, api, monkeypatch, ca
 @pytest.mark.parametrize("language,text", [("en", "Two follow-ups in a row without a reply")])
 def test_reason_texts_follow_the_readers_language(language, text):
     with translation.override(language):
-        assert risk.reasons_out([{"code": "no_reply_twice", "text": "old"}])[0]["text"] == text
+        assert reasons_out([{"code": "no_reply_twice", "text": "old"}])[0]["text"] == text

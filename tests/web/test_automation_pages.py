@@ -9,8 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gendan.activities.models import Task
-from gendan.automation import risk, services
+from gendan.automation import services
 from gendan.automation.models import ChatChannel, NotificationPreference, Rule, RuleRun
+from gendan.core.risk import reason
 from gendan.leads import pool
 from gendan.leads.models import Lead
 from tests.factories import DealFactory, LeadFactory, UserFactory
@@ -318,7 +319,7 @@ def test_risk_reasons_on_the_deal_page_the_card_and_the_workbench(org):
     deal = DealFactory(
         owner=org.owner,
         risk_level="high",
-        risk_reasons=[risk.reason("no_reply_twice"), risk.reason("stalled", days=20, max_days=14)],
+        risk_reasons=[reason("no_reply_twice"), reason("stalled", days=20, max_days=14)],
     )
     client = _client(org.owner)
     page = client.get(f"/deals/{deal.pk}/").content.decode()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import changes_record, event_record
-from gendan.automation import events as automation
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
+from gendan.core.events import emit
 from gendan.core.numbering import next_number
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.choices import CustomerStatus
@@ -106,7 +106,7 @@ def _create(*, actor, data: dict) -> Contract:
             "deal_id": contract.deal_id,
         },
     )
-    automation.record_event(contract, "created")
+    emit(contract, "created")
     return contract
 
 
@@ -207,7 +207,7 @@ def contract_update(*, actor, contract_id: int, data: dict, version: int | None 
     changes = apply_changes(contract, data)
     save_changes(contract, changes)
     changes_record(contract, changes, actor=actor, tracked=CONTRACT_TRACKED)
-    automation.record_event(contract, "updated", changed=list(changes))
+    emit(contract, "updated", changed=list(changes))
     return contract
 
 

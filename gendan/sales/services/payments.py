@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind, NotificationKind
 from gendan.activities.notifications import notify
 from gendan.activities.timeline import event_record
-from gendan.automation import events as automation
 from gendan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.org.choices import RoleCode
 from gendan.sales.choices import ContractStatus, PaymentMethod
@@ -138,7 +138,7 @@ def plan_create(*, actor, data: dict) -> PaymentPlan:
     )
     _allocate_unallocated(contract)
     plan.refresh_from_db()
-    automation.record_event(plan, "created")
+    emit(plan, "created")
     return plan
 
 
@@ -180,7 +180,7 @@ def plan_update(*, actor, plan_id: int, data: dict, version: int | None = None) 
     if "amount" in changes or "sequence" in changes:
         _allocate_unallocated(contract)
         plan.refresh_from_db()
-    automation.record_event(plan, "updated", changed=list(changes))
+    emit(plan, "updated", changed=list(changes))
     return plan
 
 

@@ -7,8 +7,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gendan.activities import selectors, services
+from gendan.activities import notifications
+from gendan.activities import selectors as notification_selectors
 from gendan.activities.choices import TaskPriority, TaskStatus
+from gendan.followups import selectors, services
 from gendan.org.people import assignable_users
 from gendan.ui.dialogs import render_dialog, run_service
 from gendan.ui.lists import paginate_list, read_filters
@@ -88,7 +90,7 @@ def _target_url(notification) -> str:
 @login_required
 def notification_list(request):
     filters = {"unread": True} if request.GET.get("unread") == "true" else {}
-    qs = selectors.notification_list(actor=request.user, filters=filters)
+    qs = notification_selectors.notification_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     for notification in page.items:
         notification.url = _target_url(notification)
@@ -98,7 +100,7 @@ def notification_list(request):
 @require_POST
 @login_required
 def notification_open(request, notification_id: int):
-    notification = services.notification_mark_read(
+    notification = notifications.notification_mark_read(
         actor=request.user, notification_id=notification_id
     )
     return redirect(_target_url(notification) or reverse("notifications:list"))
@@ -107,5 +109,5 @@ def notification_open(request, notification_id: int):
 @require_POST
 @login_required
 def notification_read_all(request):
-    services.notification_mark_all_read(actor=request.user)
+    notifications.notification_mark_all_read(actor=request.user)
     return redirect("notifications:list")

@@ -6,11 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gendan.activities import selectors as activity_selectors
 from gendan.customers import selectors, services
 from gendan.customers.choices import CustomerStatus
 from gendan.deals import selectors as deal_selectors
+from gendan.followups import selectors as activity_selectors
 from gendan.org.people import assignable_users
+from gendan.sales.selectors.visits import visit_figures
 from gendan.ui.dialogs import dialog_flow, record_initial
 from gendan.ui.lists import paginate_list, read_filters
 from gendan.web.customers.forms import ContactForm, CustomerForm
@@ -38,7 +39,7 @@ def customer_list(request):
         ints=("owner_id",),
         choices={"status": CustomerStatus.values},
     )
-    qs = selectors.customer_list(actor=request.user, filters=filters)
+    qs = selectors.customer_list(figures=visit_figures, actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
         request,
@@ -59,7 +60,9 @@ def customer_detail(request, customer_id: int):
     from gendan.sales.selectors import contracts as contract_selectors
     from gendan.sales.selectors import visits as visit_selectors
 
-    customer = selectors.customer_get(actor=request.user, customer_id=customer_id)
+    customer = selectors.customer_get(
+        figures=visit_figures, actor=request.user, customer_id=customer_id
+    )
     deals = deal_selectors.deal_list(actor=request.user, filters={"customer_id": customer.pk})
     contacts = selectors.contact_list(actor=request.user, filters={"customer_id": customer.pk})
     events = activity_selectors.timeline(

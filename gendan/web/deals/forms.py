@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gendan.deals.choices import RiskLevel
+from gendan.core.risk import RiskLevel
 from gendan.ui.widgets import DATETIME_FORMATS, OwnedRecordForm, date_input, datetime_input
 
 

@@ -11,11 +11,12 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gendan.activities import selectors as activity_selectors
 from gendan.core.errors import DomainError, ValidationFailed
+from gendan.core.risk import RiskLevel
 from gendan.customers.models import Contact
 from gendan.deals import selectors, services
-from gendan.deals.choices import DealStatus, RiskLevel
+from gendan.deals.choices import DealStatus
+from gendan.followups import selectors as activity_selectors
 from gendan.org.models import Team
 from gendan.org.people import assignable_users
 from gendan.ui.dialogs import render_dialog, run_service

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gendan.activities import selectors as activity_selectors
 from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
+from gendan.deals import conversion
+from gendan.followups import selectors as activity_selectors
 from gendan.leads import pool, selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
 from gendan.org.people import assignable_users
@@ -178,7 +179,7 @@ def lead_convert(request, lead_id: int):
     if request.method == "POST" and form.is_valid():
         links = run_service(
             form,
-            lambda: services.lead_convert(
+            lambda: conversion.lead_convert(
                 actor=request.user, lead_id=lead.pk, **form.service_kwargs()
             ),
         )

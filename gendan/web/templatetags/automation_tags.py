@@ -2,7 +2,8 @@
 
 from django import template
 
-from gendan.automation import describe, risk
+from gendan.automation import describe
+from gendan.core.risk import reasons_out
 
 register = template.Library()
 
@@ -25,12 +26,12 @@ def action_text(action) -> str:
 @register.filter
 def risk_reasons(reasons) -> list[dict]:
     """Stored risk reasons with their text in the reader's language."""
-    return risk.reasons_out(reasons)
+    return reasons_out(reasons)
 
 
 @register.filter
 def risk_reasons_title(reasons) -> str:
-    return "; ".join(item["text"] for item in risk.reasons_out(reasons))
+    return "; ".join(item["text"] for item in reasons_out(reasons))
 
 
 @register.filter

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gendan.activities import selectors as activity_selectors
 from gendan.core.errors import Conflict
 from gendan.customers import selectors as customer_selectors
+from gendan.followups import selectors as activity_selectors
 from gendan.org import selectors as org_selectors
 from gendan.org.people import assignable_users
 from gendan.sales.choices import ContractStatus

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from gendan.customers import selectors as customer_selectors
 from gendan.sales.selectors import contracts as contract_selectors
+from gendan.sales.selectors.visits import visit_figures
 from gendan.sales.services import visits as visit_services
 from gendan.ui.dialogs import render_dialog, run_service
 from gendan.ui.lists import int_or_none
@@ -27,7 +28,9 @@ def visit_log(request):
         customer_id, contracts, name = contract.customer_id, [contract], contract.customer.name
     else:
         customer = customer_selectors.customer_get(
-            actor=request.user, customer_id=int_or_none(source.get("customer_id")) or 0
+            figures=visit_figures,
+            actor=request.user,
+            customer_id=int_or_none(source.get("customer_id")) or 0,
         )
         customer_id, name = customer.pk, customer.name
         contracts = contract_selectors.contract_list(

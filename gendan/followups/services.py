@@ -1,6 +1,6 @@
-"""Writes for follow-up records, tasks, comments, attachments and notifications."""
+"""Follow-ups (跟进), tasks, comments and attachments on a lead, customer, deal or contract: the
+writes that also bring the subject up to date (its last and next follow-up, its customer's)."""
 
-from functools import partial
 from uuid import uuid4
 
 from django.conf import settings
@@ -14,16 +14,14 @@ from gendan.activities.models import (
     Activity,
     Attachment,
     Comment,
-    Notification,
     Task,
     TimelineEvent,
 )
 from gendan.activities.notifications import notify, notify_assigned
 from gendan.activities.subjects import SUBJECT_FIELDS, subject_model
 from gendan.activities.timeline import event_record, subject_fields
-from gendan.automation import events as automation
-from gendan.automation import risk
 from gendan.core.errors import NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
+from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers import services as customer_services
 from gendan.customers.models import Contact, Customer
@@ -115,8 +113,7 @@ def activity_log(*, actor, data: dict) -> Activity:
         next_follow_up_at=activity.next_follow_up_at,
         actor=actor,
     )
-    transaction.on_commit(partial(risk.after_follow_up, subject._meta.model_name, subject.pk))
-    automation.record_event(subject, "activity_logged", outcome=activity.outcome)
+    emit(subject, "activity_logged", outcome=activity.outcome)
     return activity
 
 
@@ -172,7 +169,7 @@ def task_create(*, actor, data: dict) -> Task:
             subject, EventKind.TASK_CREATED, actor=actor, task=task, data={"title": task.title}
         )
     _notify_task_assigned(task, actor=actor)
-    automation.record_event(task, "created")
+    emit(task, "created")
     return task
 
 
@@ -220,7 +217,7 @@ def task_update(*, actor, task_id: int, data: dict, version: int | None = None) 
     if subject is not None and "status" in changes and task.status != TaskStatus.OPEN:
         kind = EventKind.TASK_DONE if task.status == TaskStatus.DONE else EventKind.TASK_CANCELLED
         event_record(subject, kind, actor=actor, task=task, data={"title": task.title})
-    automation.record_event(task, "updated", changed=list(changes))
+    emit(task, "updated", changed=list(changes))
     return task
 
 
@@ -429,26 +426,3 @@ def attachment_delete(*, actor, attachment_id: int) -> None:
     _subject_events(attachment, EventKind.ATTACHMENT_ADDED, "attachment_id").delete()
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-# Notifications ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def notification_mark_read(*, actor, notification_id: int) -> Notification:
-    """Mark one of the actor's own notifications read (someone else's answers 404)."""
-    notification = Notification.objects.filter(recipient_id=actor.pk, pk=notification_id).first()
-    if notification is None:
-        raise NotFound()
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification
-
-
-@transaction.atomic
-def notification_mark_all_read(*, actor) -> int:
-    """Mark every unread notification of the actor read; the number marked."""
-    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
