@@ -5,7 +5,6 @@ Most are about a subject (lead, customer, deal or contract): see `activities/sub
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from gendan.activities.choices import (
@@ -18,22 +17,19 @@ from gendan.activities.choices import (
     TaskStatus,
 )
 from gendan.activities.subjects import (
+    SUBJECT_PATHS,
     SubjectMixin,
     one_subject_constraint,
     subject_fks,
-    subject_visible_q,
 )
 from gendan.core.models import TimeStampedModel
-from gendan.org.scoping import apply_scope, effective_scope
+from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
-class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user, *, per_row: bool = False):
-        """`per_row` for a read of one or a few rows (see `subject_visible_q`)."""
-        q = subject_visible_q(user, per_row=per_row)
-        if q is None:
-            return self.none()
-        return self.filter(q | Q(owner_id=user.pk)) if q else self.all()
+class ActivityQuerySet(ScopedQuerySet):
+    """Follow-ups the user logged, and those about a subject the user may see."""
+
+    scope = ScopeSpec(owner=None, also=("owner",), via=SUBJECT_PATHS)
 
 
 class Activity(SubjectMixin, TimeStampedModel):
@@ -68,12 +64,10 @@ class Activity(SubjectMixin, TimeStampedModel):
         constraints = [one_subject_constraint("activity_has_one_subject")]
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Tasks assigned to or created by someone in the user's scope."""
-        if effective_scope(user) is None:
-            return self.none()
-        return apply_scope(self, user, owner_field="assignee", extra_own=Q(created_by_id=user.pk))
+class TaskQuerySet(ScopedQuerySet):
+    """Tasks assigned to or created by someone in the user's scope."""
+
+    scope = ScopeSpec(owner="assignee", also=("created_by",))
 
 
 class Task(SubjectMixin, TimeStampedModel):
@@ -134,14 +128,10 @@ class TimelineEvent(SubjectMixin, models.Model):
         constraints = [one_subject_constraint("timeline_event_has_one_subject")]
 
 
-class SubjectQuerySet(models.QuerySet):
+class SubjectQuerySet(ScopedQuerySet):
     """Rows visible exactly when their subject is."""
 
-    def visible_to(self, user):
-        q = subject_visible_q(user)
-        if q is None:
-            return self.none()
-        return self.filter(q) if q else self.all()
+    scope = ScopeSpec(owner=None, via=SUBJECT_PATHS)
 
 
 class Comment(SubjectMixin, TimeStampedModel):

@@ -9,8 +9,6 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from gendan.org.scoping import effective_scope, via_visible_q
-
 SUBJECT_TARGETS = {
     "lead": "leads.Lead",
     "customer": "customers.Customer",
@@ -19,6 +17,8 @@ SUBJECT_TARGETS = {
 }
 SUBJECT_KINDS = tuple(SUBJECT_TARGETS)
 SUBJECT_FIELDS = {kind: f"{kind}_id" for kind in SUBJECT_KINDS}
+# A row about a subject is reached through it (`ScopeSpec.via`).
+SUBJECT_PATHS = tuple((SUBJECT_FIELDS[kind], SUBJECT_TARGETS[kind]) for kind in SUBJECT_KINDS)
 
 
 def subject_model(kind: str):
@@ -46,21 +46,6 @@ def one_subject_constraint(name: str, *, optional: bool = False) -> models.Check
     if optional:
         condition |= Q(subject_type="", **{f"{kind}__isnull": True for kind in SUBJECT_KINDS})
     return models.CheckConstraint(condition=condition, name=name)
-
-
-def subject_visible_q(user, *, per_row: bool = False) -> Q | None:
-    """Rows whose subject the user may see: Q() for everything, None for nothing. `per_row`
-    asks it row by row, for a read of one or a few rows (a single follow-up)."""
-    scope = effective_scope(user)
-    if scope is None:
-        return None
-    if scope == "all":
-        return Q()
-    q = Q(pk__in=[])
-    for kind in SUBJECT_KINDS:
-        visible = subject_model(kind).objects.visible_to(user)
-        q |= via_visible_q(user, SUBJECT_FIELDS[kind], visible, per_row=per_row)
-    return q
 
 
 class SubjectMixin:

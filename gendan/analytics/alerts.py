@@ -28,11 +28,9 @@ from gendan.analytics.metrics.common import days
 from gendan.analytics.metrics.filters import MetricFilter, metric_filter
 from gendan.analytics.models import AlertEvaluation, AlertFiring, AlertRule
 from gendan.core.errors import PermissionDenied, ValidationFailed
-from gendan.org.choices import RoleCode
 from gendan.org.models import Team, User
+from gendan.org.permissions import can
 from gendan.org.scoping import team_subtree_ids
-
-ALERT_MANAGERS = {RoleCode.SM, RoleCode.ADMIN}
 
 # The standard playbook's defaults.
 DEFAULT_ALERTS = (
@@ -260,7 +258,7 @@ FIELDS += ("window_days", "enabled")
 
 
 def require_alert_manager(actor) -> None:
-    if not (actor.is_superuser or actor.role_code in ALERT_MANAGERS):
+    if not can(actor, "manage_alerts"):
         raise PermissionDenied(_("Only a sales manager or an administrator can manage alerts."))
 
 

@@ -11,25 +11,15 @@ from gendan.analytics.choices import (
     TargetPeriod,
 )
 from gendan.core.models import TimeStampedModel
-from gendan.org.choices import RoleCode, Scope
-from gendan.org.scoping import effective_scope, team_ids
+from gendan.org.choices import RoleCode
+from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
-class TargetQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Own scope: the user's own targets. Team scope: also those of the users and teams
-        the user's team scope reaches. All: everything."""
-        scope = effective_scope(user)
-        if scope is None:
-            return self.none()
-        if scope == Scope.ALL:
-            return self.all()
-        q = Q(user_id=user.pk)
-        if scope == Scope.TEAM:
-            ids = team_ids(user)
-            if ids:
-                q |= Q(user__team_id__in=ids) | Q(team_id__in=ids)
-        return self.filter(q)
+class TargetQuerySet(ScopedQuerySet):
+    """Own scope: the user's own targets. Team scope: also those of the users and teams
+    the user's team scope reaches. All: everything."""
+
+    scope = ScopeSpec(owner="user", team="team")
 
 
 class Target(TimeStampedModel):

@@ -7,16 +7,16 @@ from gendan.analytics.choices import TargetPeriod
 from gendan.analytics.models import Target
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
-from gendan.org.choices import RoleCode, Scope
+from gendan.org.choices import Scope
 from gendan.org.models import Team
+from gendan.org.permissions import can
 from gendan.org.scoping import check_assignable, effective_scope, team_ids
 
-TARGET_ROLES = {RoleCode.SM, RoleCode.ADMIN}
 QUARTER_MONTHS = {1, 4, 7, 10}
 
 
 def require_target_setter(actor) -> None:
-    if actor.role_code not in TARGET_ROLES:
+    if not can(actor, "set_targets"):
         raise PermissionDenied(_("Only a sales manager or an administrator can set targets."))
 
 

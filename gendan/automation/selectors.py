@@ -12,13 +12,11 @@ from gendan.automation.models import Rule, RuleRun
 from gendan.automation.rules import model_for
 from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.core.selectors import text_search
-from gendan.org.choices import RoleCode
-
-READ_ROLES = {RoleCode.ADMIN, RoleCode.SM, RoleCode.OPS}
+from gendan.org.permissions import can
 
 
 def require_rule_reader(actor) -> None:
-    if actor is None or actor.role_code not in READ_ROLES:
+    if not can(actor, "read_rules"):
         raise PermissionDenied(_("Only administrators, sales managers and operations see rules."))
 
 

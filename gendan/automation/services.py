@@ -8,14 +8,13 @@ from gendan.automation.models import Rule
 from gendan.automation.rules import rule_validate
 from gendan.core.errors import NotFound, PermissionDenied
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
-from gendan.org.choices import RoleCode
+from gendan.org.permissions import can
 
-MANAGE_ROLES = {RoleCode.ADMIN, RoleCode.SM}
 RULE_FIELDS = ("name", "description", "enabled", "object", "trigger", "conditions", "actions")
 
 
 def require_rule_manager(actor) -> None:
-    if actor is None or actor.role_code not in MANAGE_ROLES:
+    if not can(actor, "manage_rules"):
         raise PermissionDenied(_("Only administrators and sales managers can manage rules."))
 
 

@@ -1,36 +1,18 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
 from gendan.core.risk import RiskLevel
 from gendan.customers.choices import CustomerSize, CustomerStatus
-from gendan.org.scoping import (
-    apply_scope,
-    covers_every_team,
-    effective_scope,
-    ids_q,
-    via_visible_q,
-)
+from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Customers the user's scope reaches, plus the customers of every deal they may see
-        (their own and collaborations; for a manager, also their team's deals)."""
-        extra = None
-        if effective_scope(user) not in (None, "all"):
-            from gendan.deals.models import Deal
+class CustomerQuerySet(ScopedQuerySet):
+    """Customers the user's scope reaches, plus the customers of every deal they may see
+    (their own and collaborations; for a manager, also their team's deals)."""
 
-            deals = Deal.objects.visible_to(user)
-            if covers_every_team(user):
-                # Asked per customer: the list of every visible deal's customer would be most
-                # of the table, gathered before a search that finds two contacts could answer.
-                extra = Q(Exists(deals.filter(customer_id=OuterRef("pk"))))
-            else:
-                customer_ids = deals.order_by().values_list("customer_id", flat=True).distinct()
-                extra = ids_q(user, "deal_customers", "pk", customer_ids)
-        return apply_scope(self, user, extra_own=extra)
+    scope = ScopeSpec(reached_from=("deals.Deal", "customer_id"))
 
 
 class Customer(TimeStampedModel):
@@ -68,12 +50,10 @@ class Customer(TimeStampedModel):
         return self.name
 
 
-class ContactQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A contact is visible exactly when its customer is."""
-        if effective_scope(user) == "all":
-            return self.all()
-        return self.filter(via_visible_q(user, "customer_id", Customer.objects.visible_to(user)))
+class ContactQuerySet(ScopedQuerySet):
+    """A contact is visible exactly when its customer is."""
+
+    scope = ScopeSpec(owner=None, via=(("customer_id", "customers.Customer"),))
 
 
 class Contact(TimeStampedModel):

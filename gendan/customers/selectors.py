@@ -64,6 +64,11 @@ def contact_list(*, actor, filters: dict):
     return qs.order_by("customer_id", "-is_primary", "id")
 
 
+def contact_choices(*, actor, customer_id: int):
+    """A customer's contacts the actor may see, by name: the choices of a deal's contact."""
+    return Contact.objects.visible_to(actor).filter(customer_id=customer_id).order_by("name")
+
+
 def contact_get(*, actor, contact_id: int) -> Contact:
     contact = (
         Contact.objects.visible_to(actor).select_related("customer").filter(pk=contact_id).first()

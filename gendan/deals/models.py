@@ -9,7 +9,7 @@ from django.db.models import Q
 from gendan.core.models import TimeStampedModel
 from gendan.core.risk import RiskLevel
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
-from gendan.org.scoping import apply_scope, effective_scope, ids_q
+from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
 class Pipeline(TimeStampedModel):
@@ -52,13 +52,10 @@ class Stage(TimeStampedModel):
         return self.name
 
 
-class DealQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        extra = None
-        if effective_scope(user) not in (None, "all"):
-            mine = DealCollaborator.objects.filter(user_id=user.pk).order_by()
-            extra = ids_q(user, "collaborations", "pk", mine.values_list("deal_id", flat=True))
-        return apply_scope(self, user, extra_own=extra)
+class DealQuerySet(ScopedQuerySet):
+    """Owner scope, plus the deals the user works on with others."""
+
+    scope = ScopeSpec(works_on=("deals.DealCollaborator", "deal_id"))
 
 
 class Deal(TimeStampedModel):

@@ -19,6 +19,7 @@ from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageCh
 from gendan.leads.models import Lead
 from gendan.org.choices import RoleCode
 from gendan.org.models import User
+from gendan.org.permissions import can
 from gendan.org.scoping import check_assignable
 from gendan.org.services import require_admin
 
@@ -30,7 +31,6 @@ DEAL_TRACKED = (
     "risk_level",
     "currency",
 )
-REOPEN_ROLES = {RoleCode.SM, RoleCode.ADMIN}
 
 
 # Pipelines and stages -----------------------------------------------------------------------
@@ -329,7 +329,7 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
     if stage.pk == deal.stage_id:
         return deal
     old_stage = deal.stage
-    if deal.status != DealStatus.OPEN and actor.role_code not in REOPEN_ROLES:
+    if deal.status != DealStatus.OPEN and not can(actor, "reopen_deal"):
         raise PermissionDenied(
             _("Only a sales manager or an administrator can reopen a closed deal.")
         )

@@ -1,33 +1,16 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
 from gendan.leads.choices import LeadSource, LeadStatus
-from gendan.org.choices import Scope
-from gendan.org.scoping import effective_scope, members_q, team_ids
+from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
-class LeadQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The user's scope, where a pool lead (公海) is nobody's own: it is seen by the reps
-        (sdr, ae) of its last owner's team, by managers over that team, and by admins."""
-        scope = effective_scope(user)
-        if scope is None:
-            return self.none()
-        if scope == Scope.ALL:
-            return self.all()
-        from gendan.leads.pool import pool_visible_q
+class LeadQuerySet(ScopedQuerySet):
+    """The user's scope, where a pool lead (公海) is nobody's own: it is seen by the reps
+    (sdr, ae) of its last owner's team, by managers over that team, and by admins."""
 
-        q = Q(owner_id=user.pk, in_pool=False)
-        if scope == Scope.TEAM:
-            ids = team_ids(user)
-            if ids:
-                q |= members_q("owner_id", ids)
-        pool_q = pool_visible_q(user)
-        if pool_q is not None:
-            q |= pool_q
-        return self.filter(q)
+    scope = ScopeSpec(pool="in_pool")
 
 
 class Lead(TimeStampedModel):

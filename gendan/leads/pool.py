@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,30 +21,21 @@ from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead, LeadPoolEvent
-from gendan.org.choices import RoleCode, Scope
+from gendan.org.choices import Scope
 from gendan.org.models import User
-from gendan.org.scoping import effective_scope, members_q
+from gendan.org.permissions import can
+from gendan.org.scoping import effective_scope
 
 # Statuses that count against a user's open-lead limit.
 OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
-# Roles whose members see the pool of their own team.
-POOL_ROLES = (RoleCode.SDR, RoleCode.AE)
 
 
 # Visibility ---------------------------------------------------------------------------------
 
 
-def pool_visible_q(user) -> Q | None:
-    """Pool leads a user with a personal (`own`) scope sees: those last owned in their team,
-    when their role works the pool (sdr, ae). None when they see no pool at all."""
-    if user.role_code not in POOL_ROLES or not user.team_id:
-        return None
-    return Q(in_pool=True) & members_q("owner_id", [user.team_id])
-
-
 def _was_in_pool_of(user, lead_id: int) -> bool:
     """Whether the lead once entered the pool the user sees (released by a teammate)."""
-    if user.role_code not in POOL_ROLES or not user.team_id:
+    if not can(user, "work_pool") or not user.team_id:
         return False
     return LeadPoolEvent.objects.filter(
         lead_id=lead_id, action=LeadPoolEvent.Action.RELEASED, user__team_id=user.team_id

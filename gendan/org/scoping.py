@@ -1,13 +1,23 @@
-"""Record-level permission scope, applied in one place per model.
+"""Record-level permission scope, applied in one place for every model.
 
-Each scoped model's queryset has `visible_to(user)`, built from `scope_q()` here: `own` sees
-what the user owns (or collaborates on), `team` adds everything owned by members of the user's
-team and its sub-teams (and of the teams the user manages), `all` sees everything.
+Each scoped model's queryset is a `ScopedQuerySet` naming its `ScopeSpec`: who owns a row and
+the paths through which a user also reaches it. `scope_filter()` turns a spec into SQL: `own`
+sees what the user owns (or reaches through a path), `team` adds everything owned by members
+of the user's team and its sub-teams (and of the teams the user manages), `all` sees
+everything. Which SQL shape each path takes (a list of ids, a subquery, a per-row EXISTS) is
+chosen here, once, for every model alike.
 """
 
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
+from django.db import models
 from django.db.models import Exists, ForeignKey, Lookup, OuterRef, Q
 
 from gendan.org.choices import Scope
+from gendan.org.permissions import POOL_ROLES
 
 
 def effective_scope(user) -> str | None:
@@ -84,29 +94,6 @@ def scope_key(user) -> str:
     return f"{scope}:{user.pk}:{teams}"
 
 
-def scope_q(user, *, owner_field: str = "owner", extra_own: Q | None = None) -> Q | None:
-    """The filter for what `user` may see, or None for nothing at all.
-
-    `owner_field` is the path to the owning user; `extra_own` adds what the user reaches in
-    their own right (e.g. deals they collaborate on).
-    """
-    scope = effective_scope(user)
-    if scope is None:
-        return None
-    if scope == Scope.ALL:
-        return Q()
-    q = Q(**{f"{owner_field}_id": user.pk})
-    if scope == Scope.TEAM:
-        ids = team_ids(user)
-        if ids:
-            q |= members_q(f"{owner_field}_id", ids)
-    # Last: a database that checks the terms in order asks the dearer subquery only for rows
-    # the owner tests have not already let through.
-    if extra_own is not None:
-        q |= extra_own
-    return q
-
-
 # Up to this many ids are read first and sent as a list; more are left to a subquery.
 ID_LIST_LIMIT = 1000
 
@@ -177,11 +164,99 @@ def team_members(ids):
     return User.objects.filter(team_id__in=ids).order_by().values("id")
 
 
-def apply_scope(queryset, user, **kwargs):
-    q = scope_q(user, **kwargs)
-    if q is None:
-        return queryset.none()
-    return queryset.filter(q)
+@dataclass(frozen=True)
+class ScopeSpec:
+    """Who owns a row of a model, and the paths through which a user also reaches it.
+
+    - `owner`: the owning user; a row is the user's own, and for a team scope also the team's
+      when a member owns it. None: the rows are reached through the paths alone.
+    - `also`: user fields that make a row the user's own too, never the team's (a contract's
+      delivery PM, a task's creator, the rep who logged a follow-up or made a visit).
+    - `team`: a team field; a team scope also sees the rows of the teams it reaches.
+    - `works_on`: (model, field to here) of rows naming the user (`user`) as a member of a
+      record: the deals someone works on with others.
+    - `reached_from`: (model, field to here): records the user reaches through a visible row of
+      another model (a customer through the deals the user may see).
+    - `via`: (field, model) pairs: the row is visible when the record it points at is (a quote
+      through its deal; a follow-up through whichever subject it is about).
+    - `pool`: the flag of a shared pool (公海): a pooled row is nobody's own, seen by the pool
+      roles of its last owner's team and by managers over that team.
+    """
+
+    owner: str | None = "owner"
+    also: tuple[str, ...] = ()
+    team: str | None = None
+    works_on: tuple[str, str] | None = None
+    reached_from: tuple[str, str] | None = None
+    via: tuple[tuple[str, str], ...] = ()
+    pool: str | None = None
+
+
+def _owner_terms(user, spec: ScopeSpec, scope: str) -> list[Q]:
+    terms = []
+    if spec.owner:
+        own = {f"{spec.owner}_id": user.pk}
+        if spec.pool:
+            own[spec.pool] = False  # a pooled row is nobody's own
+        terms.append(Q(**own))
+    terms += [Q(**{f"{field}_id": user.pk}) for field in spec.also]
+    ids = team_ids(user) if scope == Scope.TEAM else ()
+    if ids and spec.owner:
+        terms.append(members_q(f"{spec.owner}_id", ids))
+    if ids and spec.team:
+        terms.append(Q(**{f"{spec.team}_id__in": ids}))
+    if spec.pool and user.role_code in POOL_ROLES and user.team_id:
+        terms.append(Q(**{spec.pool: True}) & members_q(f"{spec.owner}_id", [user.team_id]))
+    return terms
+
+
+def _path_terms(user, spec: ScopeSpec, per_row: bool) -> list[Q]:
+    terms = []
+    if spec.works_on:
+        label, field = spec.works_on
+        mine = apps.get_model(label).objects.filter(user_id=user.pk).order_by()
+        ids = mine.values_list(field, flat=True)
+        terms.append(ids_q(user, f"{label}.{field}", "pk", ids))
+    if spec.reached_from:
+        label, field = spec.reached_from
+        rows = apps.get_model(label).objects.visible_to(user)
+        if covers_every_team(user):
+            # Asked per row: the list of every visible row's target would be most of the
+            # table, gathered before a search that finds two rows could answer.
+            terms.append(Q(Exists(rows.filter(**{field: OuterRef("pk")}))))
+        else:
+            ids = rows.order_by().values_list(field, flat=True).distinct()
+            terms.append(ids_q(user, f"{label}.{field}", "pk", ids))
+    for field, label in spec.via:
+        visible = apps.get_model(label).objects.visible_to(user)
+        terms.append(via_visible_q(user, field, visible, per_row=per_row))
+    return [term for term in terms if term is not None]
+
+
+def scope_filter(user, spec: ScopeSpec, *, per_row: bool = False) -> Q | None:
+    """The filter for the rows of `spec`'s model that `user` may see: Q() for all of them,
+    None for none. The owner tests come first: a database that checks the terms in order asks
+    the dearer subqueries of the paths only for rows those have not already let through.
+    `per_row` asks the `via` paths row by row, for a read of one or a few rows."""
+    scope = effective_scope(user)
+    if scope is None:
+        return None
+    if scope == Scope.ALL:
+        return Q()
+    terms = _owner_terms(user, spec, scope) + _path_terms(user, spec, per_row)
+    return reduce(or_, terms) if terms else None
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows are read through the permission scope its `scope` spec names."""
+
+    scope: ScopeSpec = ScopeSpec()
+
+    def visible_to(self, user, *, per_row: bool = False):
+        q = scope_filter(user, self.scope, per_row=per_row)
+        if q is None:
+            return self.none()
+        return self.filter(q) if q else self.all()
 
 
 def assignable_user_ids_q(user) -> Q | None:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gendan.core.models import TimeStampedModel
-from gendan.org.scoping import apply_scope, effective_scope, via_visible_q
+from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 from gendan.sales.choices import (
     ContractStatus,
     PaymentMethod,
@@ -40,14 +40,10 @@ class Product(TimeStampedModel):
         return f"{self.sku} {self.name}"
 
 
-class QuoteQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A quote is visible exactly when its deal is."""
-        if effective_scope(user) == "all":
-            return self.all()
-        from gendan.deals.models import Deal
+class QuoteQuerySet(ScopedQuerySet):
+    """A quote is visible exactly when its deal is."""
 
-        return self.filter(via_visible_q(user, "deal_id", Deal.objects.visible_to(user)))
+    scope = ScopeSpec(owner=None, via=(("deal_id", "deals.Deal"),))
 
 
 class Quote(TimeStampedModel):
@@ -104,15 +100,10 @@ class QuoteLine(models.Model):
         ]
 
 
-class ContractQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Owner scope, plus the delivery PM, plus everyone who may see the contract's deal."""
-        extra = None
-        if effective_scope(user) not in (None, "all"):
-            from gendan.deals.models import Deal
+class ContractQuerySet(ScopedQuerySet):
+    """Owner scope, plus the delivery PM, plus everyone who may see the contract's deal."""
 
-            extra = Q(pm_id=user.pk) | via_visible_q(user, "deal_id", Deal.objects.visible_to(user))
-        return apply_scope(self, user, extra_own=extra)
+    scope = ScopeSpec(also=("pm",), via=(("deal_id", "deals.Deal"),))
 
 
 class Contract(TimeStampedModel):
@@ -269,19 +260,10 @@ class Milestone(TimeStampedModel):
         ordering = ["contract_id", "position", "due_date", "id"]
 
 
-class VisitQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Visits the user made, and visits to customers the user may see."""
-        if effective_scope(user) is None:
-            return self.none()
-        if effective_scope(user) == "all":
-            return self.all()
-        from gendan.customers.models import Customer
+class VisitQuerySet(ScopedQuerySet):
+    """Visits the user made, and visits to customers the user may see."""
 
-        return self.filter(
-            Q(owner_id=user.pk)
-            | via_visible_q(user, "customer_id", Customer.objects.visible_to(user))
-        )
+    scope = ScopeSpec(owner=None, also=("owner",), via=(("customer_id", "customers.Customer"),))
 
 
 class Visit(TimeStampedModel):

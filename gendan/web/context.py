@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gendan.org.permissions import allowed_actions, can
+
 NAVIGATION = [
     # (key, label, url name, icon)
     ("workbench", _("Workbench"), "web:workbench", "bi-house-door"),
@@ -15,10 +17,8 @@ NAVIGATION = [
     ("reports", _("Reports"), "reports:dashboard", "bi-bar-chart-line"),
     ("settings", _("Settings"), "settings:rules", "bi-gear"),
 ]
-# Entries only some roles see (role codes); the others are for everyone.
-NAVIGATION_ROLES = {
-    "settings": ("admin", "sm", "ops"),
-}
+# Entries only some roles see (the action they need); the others are for everyone.
+NAVIGATION_PERMISSIONS = {"settings": "open_settings"}
 
 
 def navigation(request):
@@ -45,7 +45,8 @@ def navigation(request):
                 "active": key == current,
             }
             for key, label, url, icon in NAVIGATION
-            if key not in NAVIGATION_ROLES or user.role_code in NAVIGATION_ROLES[key]
+            if key not in NAVIGATION_PERMISSIONS or can(user, NAVIGATION_PERMISSIONS[key])
         ],
+        "can": allowed_actions(user),
         "unread_notifications": activity_selectors.notification_unread_count(actor=user),
     }

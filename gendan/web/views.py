@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gendan.activities.choices import TaskStatus
+from gendan.analytics import workbench
 from gendan.core.errors import DomainError, NotFound, ValidationFailed
 from gendan.customers import selectors as customer_selectors
 from gendan.deals import selectors as deal_selectors
 from gendan.followups import services as activity_services
 from gendan.leads import selectors as lead_selectors
-from gendan.web import workbench
 from gendan.web.forms import FollowUpForm
 
 SEARCH_LIMIT = 5

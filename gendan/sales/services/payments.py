@@ -20,7 +20,7 @@ from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
-from gendan.org.choices import RoleCode
+from gendan.org.permissions import can
 from gendan.sales.choices import ContractStatus, PaymentMethod
 from gendan.sales.models import Contract, Payment, PaymentAllocation, PaymentPlan
 from gendan.sales.selectors import payments as payment_selectors
@@ -28,7 +28,6 @@ from gendan.sales.selectors.contracts import money
 from gendan.sales.services.contracts import contract_lock_ref, planned_total
 
 PAYING = (ContractStatus.ACTIVE, ContractStatus.FULFILLED)
-PAYMENT_ADMINS = {RoleCode.ADMIN, RoleCode.OPS, RoleCode.SM}
 
 
 # Allocation ---------------------------------------------------------------------------------
@@ -268,7 +267,7 @@ def payment_record(*, actor, data: dict) -> Payment:
 
 
 def _payment_admin(actor, payment: Payment, *, allow_recorder: bool) -> None:
-    if actor.role_code in PAYMENT_ADMINS:
+    if can(actor, "administer_payments"):
         return
     if allow_recorder and payment.recorded_by_id == actor.pk:
         return

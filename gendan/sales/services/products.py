@@ -5,13 +5,13 @@ from django.utils.translation import gettext as _
 
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
-from gendan.org.choices import RoleCode
+from gendan.org.permissions import can
 from gendan.sales.models import Product, QuoteLine
 from gendan.sales.pricing import decimal_error
 
 
 def require_catalog_manager(actor) -> None:
-    if not (actor.is_admin or actor.role_code == RoleCode.OPS):
+    if not can(actor, "manage_products"):
         raise PermissionDenied(
             _("Only administrators and sales operations can manage the product catalogue.")
         )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gendan.core.errors import DomainError, ValidationFailed
 from gendan.core.risk import RiskLevel
-from gendan.customers.models import Contact
+from gendan.customers.selectors import contact_choices
 from gendan.deals import selectors, services
 from gendan.deals.choices import DealStatus
 from gendan.followups import selectors as activity_selectors
@@ -142,7 +142,7 @@ def deal_move(request, deal_id: int):
             "asked": asked,
             "errors": _str(exc.errors) if request.headers.get("HX-Request") else {},
             "values": request.POST,
-            "contacts": Contact.objects.filter(customer_id=deal.customer_id).order_by("name"),
+            "contacts": contact_choices(actor=request.user, customer_id=deal.customer_id),
         }
         status = 200 if request.headers.get("HX-Request") else 422
         return render(request, "deals/_move_dialog.html", context, status=status)
@@ -261,7 +261,7 @@ def deal_edit(request, deal_id: int):
     form = DealForm(
         request.POST or None,
         owners=assignable_users(request.user),
-        contacts=Contact.objects.filter(customer_id=deal.customer_id).order_by("name"),
+        contacts=contact_choices(actor=request.user, customer_id=deal.customer_id),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():

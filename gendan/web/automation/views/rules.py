@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gendan.automation import selectors, services
 from gendan.core.errors import DomainError, NotFound
+from gendan.org.permissions import can
 from gendan.ui.dialogs import run_service
 from gendan.ui.lists import safe_next
 from gendan.web.automation.forms import RuleForm, RuleTestForm, run_rule_service
@@ -18,7 +19,7 @@ RECENT_RUNS = 30
 
 
 def _can_manage(user) -> bool:
-    return user.role_code in services.MANAGE_ROLES
+    return can(user, "manage_rules")
 
 
 def _flash_errors(request, call):

@@ -104,16 +104,20 @@ def deals_at_risk(*, actor):
 
 
 def my_numbers(*, actor, now=None) -> MyNumbers:
-    """The actor's own figures this month. Only rows the actor owns are counted, and those are
-    always in the actor's scope, so no scope filter is needed (it would only slow the count)."""
+    """The actor's own figures this month: the rows the actor owns, read through the scope as
+    every read is (a lead the actor gave back to the pool is no longer theirs)."""
     now = now or timezone.now()
     since = _month_start(now)
-    won = Deal.objects.filter(owner=actor, status=DealStatus.WON, closed_at__gte=since).aggregate(
-        count=Count("id"), amount=Sum("amount")
+    won = (
+        Deal.objects.visible_to(actor)
+        .filter(owner=actor, status=DealStatus.WON, closed_at__gte=since)
+        .aggregate(count=Count("id"), amount=Sum("amount"))
     )
+    leads = Lead.objects.visible_to(actor).filter(owner=actor, created_at__gte=since)
+    follow_ups = Activity.objects.visible_to(actor).filter(owner=actor, occurred_at__gte=since)
     return MyNumbers(
-        new_leads=Lead.objects.filter(owner=actor, created_at__gte=since).count(),
-        follow_ups=Activity.objects.filter(owner=actor, occurred_at__gte=since).count(),
+        new_leads=leads.count(),
+        follow_ups=follow_ups.count(),
         deals_won=won["count"] or 0,
         amount_won=Decimal(won["amount"] or 0).quantize(Decimal("0.01")),
     )

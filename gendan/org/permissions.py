@@ -1,0 +1,44 @@
+"""What each role may do, in one table: an action → the role codes allowed to take it.
+
+A service checks `can(actor, action)` before it acts; a page asks the same to decide what it
+shows (`can` in every template's context). A superuser counts as an administrator (`role_code`).
+Record-level visibility is not here: it is the scope (`org/scoping.py`).
+"""
+
+from gendan.org.choices import RoleCode
+
+ADMIN, SM, OPS, AE, SDR = RoleCode.ADMIN, RoleCode.SM, RoleCode.OPS, RoleCode.AE, RoleCode.SDR
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Reopen a won or lost deal.
+    "reopen_deal": frozenset({SM, ADMIN}),
+    # Create, change, enable and delete automation rules.
+    "manage_rules": frozenset({ADMIN, SM}),
+    # Read rules and their runs; see the settings pages.
+    "read_rules": frozenset({ADMIN, SM, OPS}),
+    "open_settings": frozenset({ADMIN, SM, OPS}),
+    # Set sales targets.
+    "set_targets": frozenset({SM, ADMIN}),
+    # Manage the thresholds and recipients of alerts.
+    "manage_alerts": frozenset({SM, ADMIN}),
+    # Work the public pool (公海) of one's own team.
+    "work_pool": frozenset({SDR, AE}),
+    # Maintain the product catalogue.
+    "manage_products": frozenset({ADMIN, OPS}),
+    # Confirm, correct and void any payment (others only the ones they recorded).
+    "administer_payments": frozenset({ADMIN, OPS, SM}),
+}
+
+# The roles whose members see the pool of their own team.
+POOL_ROLES = PERMISSIONS["work_pool"]
+
+
+def can(user, action: str) -> bool:
+    """Whether `user` may take `action` (a key of PERMISSIONS)."""
+    allowed = PERMISSIONS[action]
+    return user is not None and getattr(user, "role_code", None) in allowed
+
+
+def allowed_actions(user) -> dict[str, bool]:
+    """Each action with whether `user` may take it, for templates: `{% if can.open_settings %}`."""
+    return {action: can(user, action) for action in PERMISSIONS}
