@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -88,8 +89,6 @@ def has_data(env) -> bool:
 
 
 def recreate_postgres(url: str) -> None:
-    import psycopg
-
     name = urlparse(url).path.lstrip("/")
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:

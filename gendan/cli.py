@@ -7,10 +7,11 @@ they appear in `gendan help` next to `migrate`, `createsuperuser` and the rest.
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gendan.settings")
-    from django.core.management import execute_from_command_line
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "gendan"

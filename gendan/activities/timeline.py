@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from gendan.activities.choices import EventKind, SubjectType
 from gendan.activities.models import TimelineEvent
+from gendan.org.models import User
 
 
 def subject_type_of(subject: models.Model) -> str:
@@ -74,7 +75,5 @@ def changes_record(subject, changes: dict, *, actor, tracked: tuple[str, ...] = 
 
 def _owner_names(old_id, new_id) -> dict:
     """The names of both owners, kept on the event so the timeline reads without lookups."""
-    from gendan.org.models import User
-
     names = {u.pk: u.name for u in User.objects.filter(pk__in=[old_id, new_id])}
     return {"from_name": names.get(old_id, ""), "to_name": names.get(new_id, "")}

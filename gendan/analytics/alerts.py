@@ -27,7 +27,7 @@ from gendan.analytics.metrics import pipeline as deals
 from gendan.analytics.metrics.common import days
 from gendan.analytics.metrics.filters import MetricFilter, metric_filter
 from gendan.analytics.models import AlertEvaluation, AlertFiring, AlertRule
-from gendan.core.errors import PermissionDenied, ValidationFailed
+from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.org.models import Team, User
 from gendan.org.permissions import can
 from gendan.org.scoping import team_subtree_ids
@@ -289,8 +289,6 @@ def alert_update(*, actor, alert_id: int, data: dict) -> AlertRule:
     require_alert_manager(actor)
     rule = AlertRule.objects.select_for_update().filter(pk=alert_id).first()
     if rule is None:
-        from gendan.core.errors import NotFound
-
         raise NotFound()
     merged = {k: getattr(rule, k) for k in FIELDS} | data
     _check(merged)
@@ -306,8 +304,6 @@ def alert_delete(*, actor, alert_id: int) -> None:
     require_alert_manager(actor)
     deleted, _rows = AlertRule.objects.filter(pk=alert_id).delete()
     if not deleted:
-        from gendan.core.errors import NotFound
-
         raise NotFound()
 
 

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
@@ -39,8 +40,6 @@ def to_csv(headers, rows) -> bytes:
 
 
 def to_xlsx(headers, rows, *, title: str) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

@@ -4,6 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from gendan.analytics.alerts import alerts_evaluate
+from gendan.analytics.weekly_send import weekly_send_due
 
 
 @db_periodic_task(crontab(minute="20"))
@@ -20,6 +21,4 @@ def weekly_review_monday() -> dict | None:
     """E-mail and post last week's review on Monday at 08:00 local time. Huey's schedule runs on
     UTC, so this runs every hour and acts on the first run from Monday 08:00 local; a row per
     week keeps it to once."""
-    from gendan.analytics.weekly_send import weekly_send_due
-
     return weekly_send_due()

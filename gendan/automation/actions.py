@@ -525,6 +525,7 @@ def create_deal_run(ctx: RunContext, action: dict) -> dict:
     if stage is None:
         raise ActionFailed(_("There is no default pipeline with an open stage."))
     deal = Deal.objects.create(pipeline=pipeline, stage=stage, stage_entered_at=ctx.now, **plan)
+    deals_changed()
     StageChange.objects.create(deal=deal, to_stage=stage, changed_at=ctx.now)
     TimelineEvent.objects.bulk_create(
         [

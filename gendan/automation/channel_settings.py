@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.activities.choices import NotificationKind
+from gendan.activities.models import Notification
+from gendan.automation import channels
 from gendan.automation.channels import PREFERENCE_CHANNELS
 from gendan.automation.choices import ChannelKind
 from gendan.automation.models import ChatChannel, NotificationPreference
@@ -75,9 +77,6 @@ def chat_channel_delete(*, actor, channel_id: int) -> None:
 
 def chat_channel_test(*, actor, channel_id: int) -> None:
     """Post a test message through the channel; a failure answers 422 with the robot's error."""
-    from gendan.activities.models import Notification
-    from gendan.automation import channels
-
     channel = chat_channel_get(actor=actor, channel_id=channel_id)
     sample = Notification(
         pk=0,

@@ -1,5 +1,6 @@
 """A rule in words: its trigger, conditions and actions as a sales manager reads them."""
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -158,8 +159,6 @@ RECORD_PAGES = {
 
 def record_link(object_type: str, object_id: int) -> str:
     """The page of a run's record, or "" when it has none of its own."""
-    from django.urls import NoReverseMatch, reverse
-
     name = RECORD_PAGES.get(object_type)
     if not name:
         return ""

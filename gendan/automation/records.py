@@ -11,6 +11,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from gendan.automation.choices import Operator, RuleObject
 from gendan.automation.rules import COMPUTED, OWNER_PATHS, model_for
+from gendan.deals.models import Stage
+from gendan.org.models import Team, User
 
 SELECT_RELATED = {
     RuleObject.LEAD: ("owner__team",),
@@ -59,8 +61,6 @@ def customer_of(record):
 def manager_of(user):
     """The manager of the user's team, or of the nearest ancestor team that has one (never the
     user themselves)."""
-    from gendan.org.models import Team
-
     if user is None or not user.team_id:
         return None
     teams = {t.pk: t for t in Team.objects.select_related("manager")}
@@ -77,8 +77,6 @@ def manager_of(user):
 
 def person(record, ref):
     """`owner`, `manager`, `customer_owner` or a user id → the user (or None)."""
-    from gendan.org.models import User
-
     if isinstance(ref, int) and not isinstance(ref, bool):
         return User.objects.filter(pk=ref, is_active=True).first()
     owner = owner_of(record)
@@ -252,8 +250,6 @@ def _computed_q(obj: str, name: str, cond: dict, now) -> Q:
         suffix = "" if op == "eq" else f"__{op}"
         return Q(**{f"outstanding_db{suffix}": value})
     if name == "is_stalled" and op == "eq" and value in (True, "true"):
-        from gendan.deals.models import Stage
-
         q = Q(pk__in=[])
         for stage_id, max_days in Stage.objects.filter(max_days__gt=0).values_list(
             "id", "max_days"

@@ -36,6 +36,7 @@ from gendan.customers.choices import CustomerStatus
 from gendan.customers.models import Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
+from gendan.deals.totals import deals_changed
 
 logger = logging.getLogger("gendan.automation.risk")
 
@@ -86,6 +87,8 @@ def _store(record, level: str, reasons: list[dict], *, at: datetime) -> bool:
     record.risk_reasons = reasons
     record.version += 1
     record.save(update_fields=["risk_level", "risk_reasons", "version", "updated_at"])
+    if isinstance(record, Deal):
+        deals_changed()  # the board may be filtered by risk
     if old_level != level:
         event_record(
             record,

@@ -13,6 +13,7 @@ from gendan.automation.rules import model_for
 from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.core.selectors import text_search
 from gendan.org.permissions import can
+from gendan.sales.models import Contract
 
 
 def require_rule_reader(actor) -> None:
@@ -74,8 +75,6 @@ def template_list(*, actor) -> list[dict]:
 def _visible_records(actor, obj: str):
     model = model_for(obj)
     if obj == "payment_plan":
-        from gendan.sales.models import Contract
-
         return model.objects.filter(contract__in=Contract.objects.visible_to(actor).values("pk"))
     return model.objects.visible_to(actor)
 

@@ -1,8 +1,11 @@
 """Keep every answer under /api/ JSON, even the ones Django produces outside django-ninja."""
 
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from gendan.core.errors import NotFound, PermissionDenied
 
 
 class ApiJsonErrorsMiddleware:
@@ -41,11 +44,6 @@ class DomainErrorPagesMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
-        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-        from django.http import Http404
-
-        from gendan.core.errors import NotFound, PermissionDenied
-
         if request.path.startswith("/api/"):
             return None
         if isinstance(exc, NotFound):

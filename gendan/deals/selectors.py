@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, Sum, Value, When
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
@@ -275,6 +275,4 @@ def _newest_ids(base, stages, n: int) -> list[int]:
 
 
 def _case_bool(cond: Q):
-    from django.db.models import BooleanField, Case, Value, When
-
     return Case(When(cond, then=Value(True)), default=Value(False), output_field=BooleanField())

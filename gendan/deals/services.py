@@ -16,6 +16,7 @@ from gendan.customers.models import Contact, Customer
 from gendan.deals.choices import REQUIRED_FIELD_CHOICES, DealStatus, StageKind
 from gendan.deals.defaults import DEFAULT_PIPELINE, DEFAULT_STAGES
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.deals.totals import deals_changed
 from gendan.leads.models import Lead
 from gendan.org.choices import RoleCode
 from gendan.org.models import User
@@ -257,6 +258,7 @@ def deal_create(*, actor, data: dict) -> Deal:
         DealCollaborator(deal=deal, user_id=c["user_id"], role=c.get("role") or "other")
         for c in collaborators
     )
+    deals_changed()
     StageChange.objects.create(deal=deal, to_stage=stage, changed_at=now, changed_by=actor)
     TimelineEvent.objects.bulk_create(
         [
@@ -313,6 +315,7 @@ def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) 
     if missing:
         raise _required_error(missing, deal.stage)
     save_changes(deal, changes)
+    deals_changed()
     changes_record(deal, changes, actor=actor, tracked=DEAL_TRACKED)
     emit(deal, "updated", changed=list(changes))
     if "owner_id" in changes:
@@ -375,6 +378,7 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
             "updated_at",
         ]
     )
+    deals_changed()
     events = [
         event_build(
             deal,
@@ -422,6 +426,7 @@ def deal_delete(*, actor, deal_id: int) -> None:
     if deal.contracts.exists():
         raise Conflict(_("A deal with a contract cannot be deleted; it is part of its history."))
     deal.delete()
+    deals_changed()
 
 
 @transaction.atomic
@@ -433,6 +438,7 @@ def collaborator_add(*, actor, deal_id: int, user_id: int, role: str = "other") 
     collaborator, created = DealCollaborator.objects.update_or_create(
         deal=deal, user_id=user_id, defaults={"role": role}
     )
+    deals_changed()
     if created:
         event_record(
             deal, EventKind.COLLABORATOR_ADDED, actor=actor, data={"user_id": user_id, "role": role}
@@ -453,6 +459,7 @@ def collaborator_remove(*, actor, deal_id: int, user_id: int) -> None:
     deleted, _rows = DealCollaborator.objects.filter(deal=deal, user_id=user_id).delete()
     if not deleted:
         raise NotFound()
+    deals_changed()
     event_record(deal, EventKind.COLLABORATOR_REMOVED, actor=actor, data={"user_id": user_id})
 
 

@@ -3,12 +3,14 @@
 A column's count and amount cover every deal of the stage the viewer may see: for a director
 over the whole company, or an admin, that is a read of hundreds of thousands of index entries
 on each view of the board, mostly for the won and lost columns, which rarely change. The
-totals are kept per viewer's scope and filter (gendan/core/kept.py); any change of a deal, a
-collaboration or a person (who is in which team) forgets them all, so a board never shows
+totals are kept per viewer's scope and filter (gendan/core/kept.py); the deal services say
+when a deal or a collaboration changed (`deals_changed`) and the people services when a person
+did (who is in which team, `people_changed`), which forgets them all, so a board never shows
 totals older than the last change.
 """
 
 from gendan.core.kept import changed, kept
+from gendan.org.people import PEOPLE
 from gendan.org.scoping import scope_key
 
 KIND = "deal-totals"
@@ -17,11 +19,11 @@ TOTALS_SECONDS = 300
 
 
 def deals_changed() -> None:
-    """Forget every kept total, after deals were written without a save (`update()`, SQL)."""
+    """Forget every kept total: a deal or who works on it changed."""
     changed(KIND)
 
 
 def column_totals(actor, pipeline_id: int, filters: tuple, compute) -> dict:
     """`compute()` (stage id → {count, amount}), kept for this viewer's scope and filters."""
     key = f"{scope_key(actor)}|{pipeline_id}|{filters!r}"
-    return kept(KIND, key, compute, TOTALS_SECONDS)
+    return kept((KIND, PEOPLE), key, compute, TOTALS_SECONDS)

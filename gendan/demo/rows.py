@@ -19,6 +19,9 @@ from django.db import connection, models
 from django.db.models import Max
 from django.utils import timezone
 
+from gendan.deals.totals import deals_changed
+from gendan.org.people import people_changed
+
 
 def _json(value):
     return json.dumps(value)  # as Django writes it
@@ -202,9 +205,10 @@ class Rows:
                 models_ = [table.model for table in self.tables.values()]
                 for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                     cursor.execute(sql)
-        from gendan.deals.totals import deals_changed
 
-        deals_changed()  # the rows were written past the models' signals
+        # Kept figures made of what was loaded are forgotten, as the services would.
+        deals_changed()
+        people_changed()
 
 
 def _check_pending_keys(cursor) -> None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from gendan.org.models import ApiToken, Role, Team, User
+from gendan.org.people import people_changed
 
 
 @admin.register(User)
@@ -14,11 +15,27 @@ class UserAdmin(BaseUserAdmin):
         ("Gendan", {"fields": ("display_name", "phone", "role", "team")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        people_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        people_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        people_changed()
+
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name", "parent", "manager")
     list_select_related = ("parent", "manager")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        people_changed()
 
 
 @admin.register(Role)

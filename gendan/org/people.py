@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from gendan.core.kept import kept
+from gendan.core.kept import changed, kept
 from gendan.org.models import User
 from gendan.org.scoping import assignable_user_ids_q, scope_key
 
@@ -15,8 +15,13 @@ class Person(NamedTuple):
     name: str
 
 
-# Kept in the cache until someone is added, changed or removed (gendan/org/apps.py).
+# Kept in the cache until someone is added, changed or removed (`people_changed`).
 PEOPLE = "people"
+
+
+def people_changed() -> None:
+    """Forget the kept pickers (and the figures that depend on who is in which team)."""
+    changed(PEOPLE)
 
 
 def assignable_users(actor) -> list[Person]:

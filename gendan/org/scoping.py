@@ -15,8 +15,11 @@ from operator import or_
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, ForeignKey, Lookup, OuterRef, Q
+from django.utils.translation import gettext as _
 
+from gendan.core.errors import ValidationFailed
 from gendan.org.choices import Scope
+from gendan.org.models import Team, User
 from gendan.org.permissions import POOL_ROLES
 
 
@@ -39,7 +42,7 @@ class TeamIds(frozenset):
 def _teams_below(roots, rows) -> TeamIds:
     """`roots` and every team below them; `rows` are all teams as (id, parent id, ...)."""
     children: dict[int | None, list[int]] = {}
-    for tid, parent_id, *_ in rows:
+    for tid, parent_id, *_rest in rows:
         children.setdefault(parent_id, []).append(tid)
     seen: set[int] = set()
     stack = list(roots)
@@ -55,8 +58,6 @@ def _teams_below(roots, rows) -> TeamIds:
 
 def team_subtree_ids(team_id: int) -> TeamIds:
     """A team and every team below it."""
-    from gendan.org.models import Team
-
     return _teams_below([team_id], list(Team.objects.values_list("id", "parent_id")))
 
 
@@ -64,8 +65,6 @@ def team_ids(user) -> TeamIds:
     """The user's team, the teams they manage, and all their sub-teams (cached per user)."""
 
     def walk() -> TeamIds:
-        from gendan.org.models import Team
-
         rows = list(Team.objects.values_list("id", "parent_id", "manager_id"))
         roots = {tid for tid, _, manager_id in rows if manager_id == user.pk}
         if user.team_id:
@@ -133,8 +132,6 @@ def members_q(field: str, ids) -> Q:
     checked row by row as a list is read in order, where a list of every member would make
     the database gather all their rows first."""
     if getattr(ids, "whole_tree", False):
-        from gendan.org.models import User
-
         return ~Q(**{f"{field}__in": User.objects.filter(team__isnull=True).values("id")})
     return Q(**{f"{field}__any_of": team_members(ids)})
 
@@ -159,8 +156,6 @@ class AnyOf(Lookup):
 def team_members(ids):
     """The users of these teams, as a subquery: `owner_id IN (...)` is answered from the
     owner index of the big table, where a join on the owner's team reads every row."""
-    from gendan.org.models import User
-
     return User.objects.filter(team_id__in=ids).order_by().values("id")
 
 
@@ -276,11 +271,6 @@ def assignable_user_ids_q(user) -> Q | None:
 
 def check_assignable(actor, owner_id: int | None, *, field: str = "owner_id") -> None:
     """Raise a 422 if `owner_id` is not a user inside the actor's scope."""
-    from django.utils.translation import gettext as _
-
-    from gendan.core.errors import ValidationFailed
-    from gendan.org.models import User
-
     if owner_id is None or owner_id == actor.pk:
         return
     q = assignable_user_ids_q(actor)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.org.models import ApiToken, Role, Team, User
+from gendan.org.people import people_changed
 
 
 def require_admin(actor) -> None:
@@ -106,6 +107,7 @@ def user_create(*, actor: User, data: dict) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save()
+    people_changed()
     return user
 
 
@@ -144,6 +146,7 @@ def user_update(*, actor: User, user_id: int, data: dict, version: int | None = 
         user.set_password(password)
         changes["password"] = (None, None)
     save_changes(user, changes)
+    people_changed()
     if "is_active" in changes and not user.is_active:
         _end_sessions(user)
     return user
@@ -175,7 +178,9 @@ def team_create(*, actor: User, data: dict) -> Team:
     require_admin(actor)
     _check_team_parent(None, data.get("parent_id"))
     _check_manager(data.get("manager_id"))
-    return Team.objects.create(**data)
+    team = Team.objects.create(**data)
+    people_changed()
+    return team
 
 
 @transaction.atomic
@@ -187,6 +192,7 @@ def team_update(*, actor: User, team_id: int, data: dict, version: int | None = 
     if "manager_id" in data:
         _check_manager(data["manager_id"])
     save_changes(team, apply_changes(team, data))
+    people_changed()
     return team
 
 
@@ -199,6 +205,7 @@ def team_delete(*, actor: User, team_id: int) -> None:
     if team.children.exists() or team.members.exists():
         raise Conflict(_("A team with members or sub-teams cannot be deleted."))
     team.delete()
+    people_changed()
 
 
 # Roles --------------------------------------------------------------------------------------

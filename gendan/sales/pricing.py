@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -97,8 +99,6 @@ def decimal_error(
     messages: dict | None = None,
 ) -> str | None:
     """Why `value` is not acceptable, or None. `messages` overrides "low" and "high"."""
-    from django.utils.translation import gettext as _
-
     messages = messages or {}
     if not Decimal(value).is_finite():
         return _("Enter a number.")

@@ -1,9 +1,12 @@
 """Shared plumbing of the list pages: filters from the query string, sorting, pagination."""
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from gendan.core.pagination import capped_count
 
@@ -96,17 +99,11 @@ def paginate_list(request, queryset, *, default_ordering: str, filters: dict) ->
 
 def day_start(value):
     """A date as the aware start of that day in the current time zone."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
 def date_range(filters: dict, names: tuple[str, str]) -> dict:
     """Turn `<x>_from` / `<x>_to` dates into aware datetimes; `_to` includes its whole day."""
-    from datetime import timedelta
-
     out = dict(filters)
     start, end = names
     if start in out:
@@ -118,8 +115,6 @@ def date_range(filters: dict, names: tuple[str, str]) -> dict:
 
 def safe_next(request, default: str) -> str:
     """The `next` the form sent back, if it points into this site; else `default`."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

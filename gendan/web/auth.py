@@ -1,5 +1,6 @@
 """Log in with a rate limit: a few failures per address and username, then a pause."""
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -41,7 +42,5 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = "/"
 
     def form_valid(self, form):
-        from django.contrib import messages
-
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)

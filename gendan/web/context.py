@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gendan.activities import selectors as activity_selectors
 from gendan.org.permissions import allowed_actions, can
 
 NAVIGATION = [
@@ -25,7 +26,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from gendan.activities import selectors as activity_selectors
 
     match = getattr(request, "resolver_match", None)
     current = match.namespace if match and match.namespace not in ("", "web") else ""

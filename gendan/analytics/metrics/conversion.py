@@ -1,5 +1,7 @@
 """Lead → deal conversion and deal → won (win rate), by owner, source or month."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -16,8 +18,6 @@ GROUPS = ("owner", "source", "month")
 
 
 def _tz():
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo(settings.TIME_ZONE)
 
 

@@ -7,6 +7,7 @@ and a team's actual is the sum of its members' (the team and its sub-teams).
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
@@ -33,8 +34,6 @@ PERIOD_MONTHS = {TargetPeriod.MONTH: 1, TargetPeriod.QUARTER: 3, TargetPeriod.YE
 
 
 def _tz():
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo(settings.TIME_ZONE)
 
 

@@ -7,8 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -80,8 +80,6 @@ def is_overdue(value) -> bool:
 @register.filter
 def local_name(obj) -> str:
     """A pipeline's or stage's name in the reader's language (`name_zh` for Chinese)."""
-    from django.utils.translation import get_language
-
     if obj is None:
         return ""
     name_zh = getattr(obj, "name_zh", "") if not isinstance(obj, dict) else obj.get("name_zh")

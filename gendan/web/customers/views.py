@@ -8,9 +8,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gendan.customers import selectors, services
 from gendan.customers.choices import CustomerStatus
+from gendan.customers.schemas import CustomerOut
 from gendan.deals import selectors as deal_selectors
 from gendan.followups import selectors as activity_selectors
 from gendan.org.people import assignable_users
+from gendan.sales.selectors import contracts as contract_selectors
+from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.selectors.visits import visit_figures
 from gendan.ui.dialogs import dialog_flow, record_initial
 from gendan.ui.lists import paginate_list, read_filters
@@ -56,10 +59,6 @@ def customer_list(request):
 @require_GET
 @login_required
 def customer_detail(request, customer_id: int):
-    from gendan.customers.schemas import CustomerOut
-    from gendan.sales.selectors import contracts as contract_selectors
-    from gendan.sales.selectors import visits as visit_selectors
-
     customer = selectors.customer_get(
         figures=visit_figures, actor=request.user, customer_id=customer_id
     )

@@ -19,6 +19,9 @@ from gendan.deals.choices import DealStatus
 from gendan.followups import selectors as activity_selectors
 from gendan.org.models import Team
 from gendan.org.people import assignable_users
+from gendan.sales.choices import ContractStatus
+from gendan.sales.selectors import contracts as contract_selectors
+from gendan.sales.selectors import quotes as quote_selectors
 from gendan.ui.dialogs import render_dialog, run_service
 from gendan.ui.lists import paginate_list, read_filters
 from gendan.ui.templatetags.gendan import money
@@ -211,10 +214,6 @@ def deal_list(request):
 @require_GET
 @login_required
 def deal_detail(request, deal_id: int):
-    from gendan.sales.choices import ContractStatus
-    from gendan.sales.selectors import contracts as contract_selectors
-    from gendan.sales.selectors import quotes as quote_selectors
-
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
     pipeline = selectors.pipeline_get(actor=request.user, pipeline_id=deal.pipeline_id)
     stages = list(pipeline.stages.all())

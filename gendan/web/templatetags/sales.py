@@ -4,6 +4,9 @@ from decimal import Decimal
 
 from django import template
 
+from gendan.sales.choices import PlanStatus
+from gendan.web.sales.forms import contract_status_label
+
 register = template.Library()
 
 # Contract, installment and quote statuses share one look per meaning.
@@ -43,8 +46,6 @@ def percent_of(part, whole) -> int:
 @register.filter
 def plan_status_label(status) -> str:
     """The label of an installment's derived status (it is a property, not a field)."""
-    from gendan.sales.choices import PlanStatus
-
     try:
         return str(PlanStatus(status).label)
     except ValueError:
@@ -54,6 +55,4 @@ def plan_status_label(status) -> str:
 @register.filter
 def contract_status(contract) -> str:
     """A contract's status in words ("Active" has a contract-specific translation)."""
-    from gendan.web.sales.forms import contract_status_label
-
     return contract_status_label(getattr(contract, "status", contract))

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from gendan import demo
+from gendan.analytics.alerts import alerts_seed_defaults
 
 
 class Command(BaseCommand):
@@ -31,7 +32,6 @@ class Command(BaseCommand):
             result = demo.demo_load(size=size, seed=seed, progress=self._progress(started))
         except demo.DatabaseNotEmpty as exc:
             raise CommandError(str(exc)) from exc
-        from gendan.analytics.alerts import alerts_seed_defaults
 
         alerts_seed_defaults()  # the playbook's threshold alerts
         for line in demo.demo_summary(result):

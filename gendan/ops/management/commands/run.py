@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from gendan.demo import demo_load
+from gendan.org.models import User
+
 
 class Command(BaseCommand):
     help = (
@@ -29,14 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, no_demo: bool, web_workers: int, **options):
-        from gendan.org.models import User
-
         self.stdout.write("Applying database migrations...")
         call_command("migrate", interactive=False, verbosity=0)
         logins = None
         if not no_demo and not User.objects.exists():
-            from gendan.demo import demo_load
-
             self.stdout.write("First run: loading the demo organisation...")
             logins = demo_load(size="small", seed=1)
 
@@ -99,8 +98,6 @@ class Command(BaseCommand):
             sys.exit(code)
 
     def _print_logins(self, logins) -> None:
-        from gendan.org.models import User
-
         if logins:
             password = logins.get("password")
             self.stdout.write(f"\nDemo logins (password: {password}):")
