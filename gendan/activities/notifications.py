@@ -16,6 +16,7 @@ from gendan.activities.choices import NotificationKind
 from gendan.activities.models import Notification
 from gendan.activities.tasks import notifications_deliver
 from gendan.core.errors import NotFound
+from gendan.org.system import recorded_actor
 
 
 def notify(
@@ -34,13 +35,13 @@ def notify(
         if user is None or not user.is_active or user.pk in seen:
             continue
         if actor is not None and user.pk == actor.pk:
-            continue
+            continue  # (the system, with no pk, is never a recipient)
         seen.add(user.pk)
         rows.append(
             Notification(
                 recipient=user,
                 kind=kind,
-                actor=actor,
+                actor=recorded_actor(actor),
                 message=message[:500],
                 target_type=target._meta.model_name if target is not None else "",
                 target_id=target.pk if target is not None else None,

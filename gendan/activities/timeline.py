@@ -9,6 +9,7 @@ from django.utils import timezone
 from gendan.activities.choices import EventKind, SubjectType
 from gendan.activities.models import TimelineEvent
 from gendan.org.models import User
+from gendan.org.system import recorded_actor
 
 
 def subject_type_of(subject: models.Model) -> str:
@@ -34,7 +35,7 @@ def event_build(subject, kind: str, *, actor=None, data=None, at=None, **links) 
     return TimelineEvent(
         **subject_fields(subject),
         kind=kind,
-        actor=actor,
+        actor=recorded_actor(actor),
         occurred_at=at or timezone.now(),
         data={key: _jsonable(value) for key, value in (data or {}).items()},
         **links,

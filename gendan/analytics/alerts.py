@@ -31,6 +31,7 @@ from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.org.models import Team, User
 from gendan.org.permissions import can
 from gendan.org.scoping import team_subtree_ids
+from gendan.org.system import system_actor
 
 # The standard playbook's defaults.
 DEFAULT_ALERTS = (
@@ -77,11 +78,6 @@ DEFAULT_ALERTS = (
         "action": "Check lead assignment and the SDRs' queue; call new leads first.",
     },
 )
-
-
-def system_actor() -> User:
-    """An unsaved superuser: the metrics see every record (alerts are not one person's view)."""
-    return User(is_superuser=True, is_active=True, username="system")
 
 
 # Metric values ---------------------------------------------------------------------------------

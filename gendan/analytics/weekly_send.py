@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from gendan.analytics.alerts import system_actor
 from gendan.analytics.chat import post_text, report_channels
 from gendan.analytics.models import WeeklyReviewSent
 from gendan.analytics.weekly import week_of, weekly_review
@@ -23,6 +22,7 @@ from gendan.analytics.weekly_pdf import weekly_pdf
 from gendan.analytics.weekly_text import summary_text, title
 from gendan.org.choices import RoleCode
 from gendan.org.models import User
+from gendan.org.system import system_actor
 
 logger = logging.getLogger(__name__)
 SEND_HOUR = 8  # local time, on Mondays

@@ -102,6 +102,14 @@ def _store(record, level: str, reasons: list[dict], *, at: datetime) -> bool:
     return True
 
 
+@transaction.atomic
+def risk_set(record, level: str, *, at: datetime | None = None) -> bool:
+    """Set a deal's or a customer's level by hand (a rule's action), keeping its reasons;
+    whether it changed."""
+    record = type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
+    return _store(record, level, record.risk_reasons or [], at=at or timezone.now())
+
+
 def _codes(reasons) -> list[str]:
     return [r.get("code") for r in reasons or [] if isinstance(r, dict)]
 

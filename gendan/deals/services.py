@@ -23,6 +23,7 @@ from gendan.org.models import User
 from gendan.org.permissions import can
 from gendan.org.scoping import check_assignable
 from gendan.org.services import require_admin
+from gendan.org.system import recorded_actor
 
 DEAL_TRACKED = (
     "name",
@@ -259,7 +260,9 @@ def deal_create(*, actor, data: dict) -> Deal:
         for c in collaborators
     )
     deals_changed()
-    StageChange.objects.create(deal=deal, to_stage=stage, changed_at=now, changed_by=actor)
+    StageChange.objects.create(
+        deal=deal, to_stage=stage, changed_at=now, changed_by=recorded_actor(actor)
+    )
     TimelineEvent.objects.bulk_create(
         [
             event_build(deal, EventKind.CREATED, actor=actor, at=now, data={"stage": stage.name}),
@@ -354,7 +357,7 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
         from_stage=old_stage,
         to_stage=stage,
         changed_at=now,
-        changed_by=actor,
+        changed_by=recorded_actor(actor),
         seconds_in_from=seconds,
         lost_reason=lost_reason if stage.kind == StageKind.LOST else "",
     )

@@ -29,7 +29,9 @@ from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead
+from gendan.org.models import User
 from gendan.org.scoping import check_assignable, effective_scope
+from gendan.org.system import recorded_actor
 from gendan.sales.models import Contract
 
 
@@ -163,7 +165,9 @@ def task_create(*, actor, data: dict) -> Task:
     data["assignee_id"] = data.get("assignee_id") or actor.pk
     check_assignable(actor, data["assignee_id"], field="assignee_id")
     fields = subject_fields(subject) if subject else {}
-    task = Task.objects.create(created_by=actor, **fields, **data)
+    # A task the system makes (a rule's) counts as its assignee's own.
+    created_by = recorded_actor(actor) or User(pk=data["assignee_id"])
+    task = Task.objects.create(created_by=created_by, **fields, **data)
     if subject is not None:
         event_record(
             subject, EventKind.TASK_CREATED, actor=actor, task=task, data={"title": task.title}

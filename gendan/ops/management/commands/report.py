@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from gendan.analytics.alerts import system_actor
 from gendan.analytics.weekly import weekly_review
 from gendan.analytics.weekly_send import page_link, weekly_send
 from gendan.analytics.weekly_text import summary_text
 from gendan.ops.management.commands.tick import parse_moment
+from gendan.org.system import system_actor
 
 
 class Command(BaseCommand):

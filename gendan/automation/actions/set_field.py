@@ -1,0 +1,48 @@
+"""set_field: write one field of the record (a lead's tag or status, a task's status or
+priority, a deal's or customer's risk level, or its recomputation), through its service."""
+
+from gendan.automation import records, risk
+from gendan.automation.actions.base import RunContext, update
+from gendan.automation.choices import RuleObject
+
+
+def preview(ctx: RunContext, action: dict) -> dict:
+    field_name, value = action["field"], action["value"]
+    return {
+        "field": field_name,
+        "from": records.jsonable(getattr(ctx.record, field_name)),
+        "to": value if field_name != "tags" else [*ctx.record.tags, value],
+    }
+
+
+def _risk(ctx: RunContext, value: str) -> dict:
+    record = ctx.record
+    if value == "recompute":
+        if ctx.obj == RuleObject.DEAL:
+            level, reasons = risk.deal_risk_recompute(deal_id=record.pk)
+        else:
+            level, reasons = risk.customer_risk_recompute(customer_id=record.pk)
+        record.refresh_from_db(fields=["risk_level", "risk_reasons", "version"])
+        return {"field": "risk_level", "to": level, "reasons": reasons}
+    old = record.risk_level
+    if not risk.risk_set(record, value, at=ctx.now):
+        return {"field": "risk_level", "changed": False}
+    record.refresh_from_db(fields=["risk_level", "risk_reasons", "version"])
+    return {"field": "risk_level", "from": old, "to": value}
+
+
+def run(ctx: RunContext, action: dict) -> dict:
+    field_name, value = action["field"], action["value"]
+    if field_name == "risk_level":
+        return _risk(ctx, value)
+    old = getattr(ctx.record, field_name)
+    if field_name == "tags":
+        tag = value.strip()[:40]
+        if tag in (old or []):
+            return {"field": field_name, "changed": False}
+        value = [*(old or []), tag]
+    if old == value:
+        return {"field": field_name, "changed": False}
+    # The service validates the value and records the change on the timeline.
+    update(ctx, {field_name: value})
+    return {"field": field_name, "from": records.jsonable(old), "to": records.jsonable(value)}
