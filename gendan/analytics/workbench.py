@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gendan.activities.choices import TaskStatus
 from gendan.activities.models import Activity, Task
+from gendan.core.money import cents
 from gendan.core.risk import RiskLevel
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal, Stage
@@ -119,5 +120,5 @@ def my_numbers(*, actor, now=None) -> MyNumbers:
         new_leads=leads.count(),
         follow_ups=follow_ups.count(),
         deals_won=won["count"] or 0,
-        amount_won=Decimal(won["amount"] or 0).quantize(Decimal("0.01")),
+        amount_won=cents(won["amount"]),
     )

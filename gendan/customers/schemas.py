@@ -1,9 +1,10 @@
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from ninja import Schema
 from pydantic import Field
 
+from gendan.core.money import rounded
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
 from gendan.customers.choices import CustomerSize, CustomerStatus
 
@@ -42,7 +43,7 @@ class CustomerOut(Schema):
         if not count:
             return None
         average = Decimal(obj.satisfaction_sum) / Decimal(count)
-        return average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return rounded(average, "0.1")
 
 
 class CustomerIn(Schema):

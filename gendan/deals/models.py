@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from gendan.core.models import TimeStampedModel
+from gendan.core.money import cents
 from gendan.core.risk import RiskLevel
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.org.scoping import ScopedQuerySet, ScopeSpec
@@ -112,7 +113,7 @@ class Deal(TimeStampedModel):
     def weighted_amount(self) -> Decimal | None:
         if self.amount is None:
             return None
-        return (self.amount * self.stage.probability / Decimal(100)).quantize(Decimal("0.01"))
+        return cents(self.amount * self.stage.probability / Decimal(100))
 
 
 class DealCollaborator(models.Model):

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Count, Prefetch, Q, Sum, Value,
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
+from gendan.core.money import cents
 from gendan.core.selectors import (
     exact_filters,
     ordered,
@@ -138,7 +139,7 @@ def deal_stage_history(*, actor, deal_id: int):
 
 
 def _weighted(amount, probability: int) -> Decimal:
-    return (Decimal(amount or 0) * probability / Decimal(100)).quantize(Decimal("0.01"))
+    return cents(Decimal(amount or 0) * probability / Decimal(100))
 
 
 def deal_board(
@@ -209,7 +210,7 @@ def deal_board(
         stage_cards = stage_cards[:limit]
         total = totals.get(stage.pk, {})
         # SQLite sums decimals without their scale; money always answers with two places.
-        amount = Decimal(total.get("amount") or 0).quantize(Decimal("0.01"))
+        amount = cents(total.get("amount"))
         columns.append(
             {
                 "stage_id": stage.pk,

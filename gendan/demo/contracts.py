@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from gendan.activities.choices import EventKind
 from gendan.core.models import Sequence
+from gendan.core.money import cents
 from gendan.demo.context import Demo, weighted
 from gendan.demo.plans import DealPlan
 from gendan.demo.timeline import event
@@ -156,7 +157,7 @@ def _installments(demo: Demo, amount: Decimal, start: float) -> list[tuple[float
     due = start + rng.uniform(7, 30)
     plans, left = [], amount
     for index, share in enumerate(shares):
-        part = left if index == len(shares) - 1 else (amount * share / 100).quantize(CENT)
+        part = left if index == len(shares) - 1 else cents(amount * share / 100)
         left -= part
         plans.append((due, part))
         due += rng.uniform(45, 120)
@@ -174,7 +175,7 @@ def _payments(demo: Demo, due: float, amount: Decimal, signed: float, stop: floa
     t = min(max(due + rng.uniform(-5, 20), signed + 0.1), end)
     if r < 0.76:
         return [(t, amount)]
-    first = (amount * Decimal(rng.choice((30, 40, 50, 60, 70))) / 100).quantize(CENT)
+    first = cents(amount * Decimal(rng.choice((30, 40, 50, 60, 70))) / 100)
     if r < 0.86:  # in two payments
         second = min(t + rng.uniform(5, 40), end)
         return [(t, first), (second, amount - first)] if second > t else [(t, amount)]

@@ -6,6 +6,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gendan.core.money import cents
 from gendan.deals import selectors
 from tests.factories import DealFactory, default_pipeline
 
@@ -62,5 +63,5 @@ def test_board_columns_add_up_to_the_visible_deals(org, rows, viewer):
         assert column["amount"] == sum((r[2] or Decimal(0) for r in in_stage), Decimal(0))
         # and the weighted amount is amount × probability, never more than the amount
         assert 0 <= column["weighted_amount"] <= column["amount"]
-        expected = (column["amount"] * stage.probability / Decimal(100)).quantize(Decimal("0.01"))
+        expected = cents(column["amount"] * stage.probability / Decimal(100))  # half up
         assert column["weighted_amount"] == expected

@@ -1,12 +1,13 @@
 """Pieces shared by the metric selectors: rates, money, user names, and distributions
 (count, mean, median, p90) computed by the database."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
 
+from gendan.core.money import cents
 from gendan.org.models import User
 
 CENT = Decimal("0.01")
@@ -21,11 +22,7 @@ def ratio(numerator, denominator) -> float | None:
 
 def money(value) -> Decimal:
     """Two places, half up (SQLite may answer sums as floats)."""
-    if value is None:
-        value = 0
-    if isinstance(value, float):
-        value = repr(value)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(value)
 
 
 def user_names(ids) -> dict[int, str]:

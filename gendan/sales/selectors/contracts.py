@@ -1,13 +1,14 @@
 """Reads of contracts. Planned and overdue amounts are computed in SQL (one correlated
 subquery each), so a page of contracts costs the same few queries whatever its size."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gendan.core.errors import NotFound
+from gendan.core.money import cents
 from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
 from gendan.org.choices import Scope
 from gendan.org.scoping import effective_scope
@@ -19,11 +20,7 @@ CONTRACT_ORDERING = ("created_at", "number", "signed_at")
 
 def money(value) -> Decimal:
     """Two places, rounded half up (SQLite may hand sums back as floats)."""
-    if value is None:
-        value = 0
-    if isinstance(value, float):
-        value = str(value)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(value)
 
 
 def contract_scoped(queryset: QuerySet, actor, *, field: str = "contract") -> QuerySet:

@@ -1,7 +1,5 @@
 """Formatting filters every page uses: links to records, money, relative ages, names."""
 
-from decimal import Decimal
-
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -9,6 +7,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+
+from gendan.core.money import cents
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def record_url(record) -> str:
 def money(value, currency: str = "CNY") -> str:
     if value is None or value == "":
         return "—"
-    amount = Decimal(value).quantize(Decimal("0.01"))
+    amount = cents(value)
     sign = CURRENCY_SIGNS.get(currency or "CNY", f"{currency} ")
     return f"{sign}{amount:,.2f}"
 

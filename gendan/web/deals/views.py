@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gendan.core.errors import DomainError, ValidationFailed
+from gendan.core.money import cents
 from gendan.core.risk import RiskLevel
 from gendan.customers.selectors import contact_choices
 from gendan.deals import selectors, services
@@ -88,7 +89,7 @@ def _move_data(request) -> tuple[dict, dict]:
     post = request.POST
     if post.get("amount", "") != "":
         try:
-            data["amount"] = Decimal(post["amount"]).quantize(Decimal("0.01"))
+            data["amount"] = cents(Decimal(post["amount"]))
             if data["amount"] < 0:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
