@@ -105,17 +105,17 @@ def deals_at_risk(*, actor):
 
 
 def my_numbers(*, actor, now=None) -> MyNumbers:
-    """The actor's own figures this month: the rows the actor owns, read through the scope as
-    every read is (a lead the actor gave back to the pool is no longer theirs)."""
+    """The actor's own figures this month: the rows that are the actor's own by their scope
+    (a lead the actor gave back to the pool is no longer theirs)."""
     now = now or timezone.now()
     since = _month_start(now)
     won = (
-        Deal.objects.visible_to(actor)
-        .filter(owner=actor, status=DealStatus.WON, closed_at__gte=since)
+        Deal.objects.own(actor)
+        .filter(status=DealStatus.WON, closed_at__gte=since)
         .aggregate(count=Count("id"), amount=Sum("amount"))
     )
-    leads = Lead.objects.visible_to(actor).filter(owner=actor, created_at__gte=since)
-    follow_ups = Activity.objects.visible_to(actor).filter(owner=actor, occurred_at__gte=since)
+    leads = Lead.objects.own(actor).filter(created_at__gte=since)
+    follow_ups = Activity.objects.own(actor).filter(occurred_at__gte=since)
     return MyNumbers(
         new_leads=leads.count(),
         follow_ups=follow_ups.count(),
