@@ -10,7 +10,10 @@ from gendan.core.errors import NotFound, StaleVersion, ValidationFailed
 
 
 def lock_for_update(queryset: models.QuerySet, pk: int, *, expected_version: int | None):
-    """Re-read a row under a write lock and check the caller's version against it."""
+    """Re-read a row under a write lock and check the caller's version against it.
+
+    Pass the scoped queryset (`Model.objects.visible_to(actor)`): one query then both checks
+    that the actor may see the row (404 if not) and locks it."""
     # Lock only this row: PostgreSQL refuses FOR UPDATE across the nullable side of an outer
     # join (a select_related to an optional foreign key).
     obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()

@@ -37,8 +37,9 @@ def customer_visible(*, actor, customer_id: int) -> Customer:
 
 @transaction.atomic
 def customer_update(*, actor, customer_id: int, data: dict, version: int | None = None) -> Customer:
-    customer_visible(actor=actor, customer_id=customer_id)
-    customer = lock_for_update(Customer.objects.all(), customer_id, expected_version=version)
+    customer = lock_for_update(
+        Customer.objects.visible_to(actor), customer_id, expected_version=version
+    )
     if "owner_id" in data:
         if data["owner_id"] is None:
             raise ValidationFailed(errors={"owner_id": _("A customer must have an owner.")})
@@ -108,8 +109,9 @@ def contact_visible(*, actor, contact_id: int) -> Contact:
 
 @transaction.atomic
 def contact_update(*, actor, contact_id: int, data: dict, version: int | None = None) -> Contact:
-    contact_visible(actor=actor, contact_id=contact_id)
-    contact = lock_for_update(Contact.objects.all(), contact_id, expected_version=version)
+    contact = lock_for_update(
+        Contact.objects.visible_to(actor), contact_id, expected_version=version
+    )
     moving = "customer_id" in data and data["customer_id"] != contact.customer_id
     if moving and not Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).exists():
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
-from gendan.core.errors import Conflict, NotFound, ValidationFailed
+from gendan.core.errors import Conflict, ValidationFailed
 from gendan.core.versioning import lock_for_update
 from gendan.customers import services as customer_services
 from gendan.customers.models import Contact, Customer
@@ -40,9 +40,7 @@ def lead_convert(
 
 
 def _convertible_lead(actor, lead_id: int) -> Lead:
-    if not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
-        raise NotFound()
-    lead = lock_for_update(Lead.objects.all(), lead_id, expected_version=None)
+    lead = lock_for_update(Lead.objects.visible_to(actor), lead_id, expected_version=None)
     if lead.status == LeadStatus.CONVERTED:
         raise Conflict(
             _("This lead is already converted."), extra={"customer_id": lead.customer_id}

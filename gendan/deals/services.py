@@ -296,8 +296,8 @@ def deal_visible(*, actor, deal_id: int) -> Deal:
 
 @transaction.atomic
 def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) -> Deal:
-    deal_visible(actor=actor, deal_id=deal_id)
-    deal = lock_for_update(Deal.objects.select_related("stage"), deal_id, expected_version=version)
+    scoped = Deal.objects.visible_to(actor).select_related("stage")
+    deal = lock_for_update(scoped, deal_id, expected_version=version)
     data = dict(data)
     stage_id = data.pop("stage_id", None)
     lost_reason = data.pop("lost_reason", None)
@@ -418,8 +418,8 @@ def deal_move(
     lost_reason: str | None = None,
     version: int | None = None,
 ) -> Deal:
-    deal_visible(actor=actor, deal_id=deal_id)
-    deal = lock_for_update(Deal.objects.select_related("stage"), deal_id, expected_version=version)
+    scoped = Deal.objects.visible_to(actor).select_related("stage")
+    deal = lock_for_update(scoped, deal_id, expected_version=version)
     return _move(actor=actor, deal=deal, stage_id=stage_id, lost_reason=lost_reason)
 
 

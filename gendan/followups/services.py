@@ -203,8 +203,7 @@ def task_visible(*, actor, task_id: int) -> Task:
 
 @transaction.atomic
 def task_update(*, actor, task_id: int, data: dict, version: int | None = None) -> Task:
-    task_visible(actor=actor, task_id=task_id)
-    task = lock_for_update(Task.objects.all(), task_id, expected_version=version)
+    task = lock_for_update(Task.objects.visible_to(actor), task_id, expected_version=version)
     data = dict(data)
     if "assignee_id" in data:
         if data["assignee_id"] is None:

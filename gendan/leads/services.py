@@ -72,9 +72,7 @@ def lead_create(*, actor, data: dict) -> Lead:
 
 @transaction.atomic
 def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) -> Lead:
-    if not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
-        raise NotFound()
-    lead = lock_for_update(Lead.objects.all(), lead_id, expected_version=version)
+    lead = lock_for_update(Lead.objects.visible_to(actor), lead_id, expected_version=version)
     check_not_in_pool(actor, lead)
     data = dict(data)
     if "owner_id" in data:

@@ -37,28 +37,25 @@ CONTRACT_TRACKED = (
 )
 
 
-def contract_visible(*, actor, contract_id: int) -> Contract:
-    contract = Contract.objects.visible_to(actor).filter(pk=contract_id).first()
-    if contract is None:
-        raise NotFound()
-    return contract
-
-
 def contract_lock(*, actor, contract_id: int, version: int | None = None) -> Contract:
     """The contract under a write lock (404 outside the actor's scope, 409 on a stale version).
 
     Every write that touches a contract's money or delivery locks the contract row first, so
     concurrent payments and plan changes are applied one after another.
     """
-    contract_visible(actor=actor, contract_id=contract_id)
-    return lock_for_update(Contract.objects.all(), contract_id, expected_version=version)
+    return lock_for_update(
+        Contract.objects.visible_to(actor), contract_id, expected_version=version
+    )
 
 
 def contract_lock_ref(*, actor, contract_id: int) -> Contract:
     """Like `contract_lock`, for a `contract_id` sent in a body: 422 instead of 404."""
-    if not Contract.objects.visible_to(actor).filter(pk=contract_id).exists():
-        raise ValidationFailed(errors={"contract_id": _("No such contract.")})
-    return lock_for_update(Contract.objects.all(), contract_id, expected_version=None)
+    try:
+        return lock_for_update(
+            Contract.objects.visible_to(actor), contract_id, expected_version=None
+        )
+    except NotFound:
+        raise ValidationFailed(errors={"contract_id": _("No such contract.")}) from None
 
 
 def planned_total(contract: Contract, *, exclude_plan_id: int | None = None) -> Decimal:
@@ -136,10 +133,8 @@ def contract_create_from_deal(*, actor, deal_id: int, data: dict | None = None) 
     contract for the same deal goes through `contract_create` with `deal_id`).
     """
     data = dict(data or {})
-    if not Deal.objects.visible_to(actor).filter(pk=deal_id).exists():
-        raise NotFound()
     # The deal's row lock serialises two clicks on "create contract".
-    deal = lock_for_update(Deal.objects.all(), deal_id, expected_version=None)
+    deal = lock_for_update(Deal.objects.visible_to(actor), deal_id, expected_version=None)
     if deal.status != DealStatus.WON:
         raise Conflict(
             _("Only a won deal can be turned into a contract."), extra={"deal_status": deal.status}
