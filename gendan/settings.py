@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # `request.htmx`: whether htmx sent the request, and for which target.
+    "django_htmx.middleware.HtmxMiddleware",
     "gendan.core.middleware.ApiJsonErrorsMiddleware",
     "gendan.core.middleware.DomainErrorPagesMiddleware",
 ]

@@ -37,10 +37,18 @@ def render_dialog(request, form, *, title: str, action: str, submit: str = "", *
     )
 
 
+# 204, not django-htmx's 200 responses: nothing is swapped into the page on the way.
 def hx_redirect(url: str) -> HttpResponse:
     """Tell htmx to open `url` once a dialog has done its work."""
     response = HttpResponse(status=204)
     response["HX-Redirect"] = url
+    return response
+
+
+def hx_refresh() -> HttpResponse:
+    """Tell htmx to reload the page once a dialog has done its work."""
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
     return response
 
 

@@ -1,8 +1,5 @@
-"""Bulk assignment from the list pages: give the selected records to another owner.
-
-Each record goes through its own update service, so scope, reassignment rules, timeline
-events and notifications are exactly those of a single edit.
-"""
+"""Bulk assignment from the list pages: give the selected records to another owner
+(`followups.assignment.records_assign` does it)."""
 
 from django import forms
 from django.contrib import messages
@@ -14,25 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from gendan.core.errors import DomainError
-from gendan.customers import services as customer_services
-from gendan.deals import services as deal_services
-from gendan.leads import services as lead_services
+from gendan.followups.assignment import KINDS, MAX_SELECTION, records_assign
 from gendan.ui.lists import safe_next
-
-MAX_SELECTION = 200
-
-UPDATERS = {
-    "leads": lambda actor, pk, owner_id: lead_services.lead_update(
-        actor=actor, lead_id=pk, data={"owner_id": owner_id}
-    ),
-    "customers": lambda actor, pk, owner_id: customer_services.customer_update(
-        actor=actor, customer_id=pk, data={"owner_id": owner_id}
-    ),
-    "deals": lambda actor, pk, owner_id: deal_services.deal_update(
-        actor=actor, deal_id=pk, data={"owner_id": owner_id}
-    ),
-}
 
 
 class BulkAssignForm(forms.Form):
@@ -47,21 +27,17 @@ class BulkAssignForm(forms.Form):
 @require_POST
 @login_required
 def bulk_assign(request, kind: str):
-    update = UPDATERS.get(kind)
-    if update is None:
+    if kind not in KINDS:
         raise Http404
     back = safe_next(request, reverse(f"{kind}:list"))
     form = BulkAssignForm(request.POST)
     if not form.is_valid() or not form.id_list():
         messages.error(request, _("Choose records and an owner."))
         return redirect(back)
-    done = failed = 0
-    for pk in form.id_list():
-        try:
-            update(request.user, pk, form.cleaned_data["owner_id"])
-            done += 1
-        except DomainError:
-            failed += 1
+    result = records_assign(
+        actor=request.user, kind=kind, ids=form.id_list(), owner_id=form.cleaned_data["owner_id"]
+    )
+    done, failed = result.done, result.failed
     if done:
         messages.success(
             request,

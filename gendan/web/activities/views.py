@@ -1,7 +1,6 @@
 """Task pages (the list, mine by default, and the add-task dialog) and notifications."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from gendan.activities import selectors as notification_selectors
 from gendan.activities.choices import TaskPriority, TaskStatus
 from gendan.followups import selectors, services
 from gendan.org.people import assignable_users
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list, read_filters
 from gendan.web.activities.forms import TaskForm
 
@@ -65,9 +64,7 @@ def task_create(request):
             form, lambda: services.task_create(actor=request.user, data=form.service_data())
         )
         if task is not None:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return hx_refresh()
     return render_dialog(request, form, title=_("Add task"), action=reverse("tasks:create"))
 
 

@@ -1,6 +1,5 @@
 """Pipeline board (看板) pages: the board, one column's next cards, and moving a deal."""
 
-import json
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
 
 from gendan.core.errors import DomainError, ValidationFailed
 from gendan.core.money import cents
@@ -23,7 +23,7 @@ from gendan.org.people import assignable_users
 from gendan.sales.choices import ContractStatus
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import quotes as quote_selectors
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list, read_filters
 from gendan.ui.templatetags.gendan import money
 from gendan.web.deals.forms import DealForm
@@ -54,7 +54,7 @@ def deal_board(request):
     filters = _board_filters(request)
     board = selectors.deal_board(actor=request.user, **filters)
     context = {"board": board, "filters": filters, "querystring": request.GET.urlencode()}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "gd-board":
+    if request.htmx and request.htmx.target == "gd-board":
         return render(request, "deals/_board.html", context)
     context.update(
         pipelines=list(selectors.pipeline_list(actor=request.user)),
@@ -144,11 +144,11 @@ def deal_move(request, deal_id: int):
             "deal": deal,
             "stage": stage,
             "asked": asked,
-            "errors": _str(exc.errors) if request.headers.get("HX-Request") else {},
+            "errors": _str(exc.errors) if request.htmx else {},
             "values": request.POST,
             "contacts": contact_choices(actor=request.user, customer_id=deal.customer_id),
         }
-        status = 200 if request.headers.get("HX-Request") else 422
+        status = 200 if request.htmx else 422
         return render(request, "deals/_move_dialog.html", context, status=status)
     except DomainError as exc:
         return JsonResponse({"detail": str(exc.detail)}, status=exc.status)
@@ -157,10 +157,8 @@ def deal_move(request, deal_id: int):
         "stage_id": deal.stage_id,
         "columns": _totals(request.user, deal.pipeline_id),
     }
-    if request.headers.get("HX-Request"):
-        response = HttpResponse(status=204)
-        response["HX-Trigger"] = json.dumps({"dealMoved": payload})
-        return response
+    if request.htmx:
+        return trigger_client_event(HttpResponse(status=204), "dealMoved", payload)
     return JsonResponse(payload)
 
 
@@ -275,9 +273,7 @@ def deal_edit(request, deal_id: int):
             ),
         )
         if done is not None:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
+            return hx_refresh()
     return render_dialog(
         request, form, title=_("Edit deal"), action=reverse("deals:edit", args=[deal.pk])
     )

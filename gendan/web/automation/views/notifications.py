@@ -3,7 +3,6 @@ robots notifications are posted to."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,14 +12,8 @@ from gendan.activities.choices import NotificationKind
 from gendan.automation import channel_settings, channels
 from gendan.core.errors import DomainError, NotFound
 from gendan.org.models import Team
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_redirect, render_dialog, run_service
 from gendan.web.automation.forms import GRID_CHANNELS, ChatChannelForm, PreferencesForm
-
-
-def _hx_redirect(url: str) -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Redirect"] = url
-    return response
 
 
 def _defaults(user) -> dict:
@@ -76,7 +69,7 @@ def chat_channel_create(request):
         )
         if done is not None:
             messages.success(request, _("Chat channel added."))
-            return _hx_redirect(reverse("settings:notifications"))
+            return hx_redirect(reverse("settings:notifications"))
     return render_dialog(
         request, form, title=_("New chat channel"), action=reverse("settings:channel_create")
     )
@@ -107,7 +100,7 @@ def chat_channel_edit(request, channel_id: int):
         )
         if done is not None:
             messages.success(request, _("Chat channel saved."))
-            return _hx_redirect(reverse("settings:notifications"))
+            return hx_redirect(reverse("settings:notifications"))
     return render_dialog(
         request,
         form,

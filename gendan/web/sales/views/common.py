@@ -2,23 +2,10 @@
 form (keeping the figures a refusal carries) or into a flash message."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import DomainError, NotFound, ValidationFailed
 from gendan.ui.dialogs import run_service
-
-
-def hx_redirect(url: str) -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Redirect"] = url
-    return response
-
-
-def hx_refresh() -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Refresh"] = "true"
-    return response
 
 
 def run_keeping_figures(form, call):

@@ -19,7 +19,7 @@ from gendan.sales.selectors import delivery as delivery_selectors
 from gendan.sales.selectors import payments as payment_selectors
 from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.services import contracts as contract_services
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_redirect, hx_refresh, render_dialog, run_service
 from gendan.ui.lists import int_or_none, paginate_list, read_filters
 from gendan.web.sales.forms import (
     AcceptForm,
@@ -28,7 +28,7 @@ from gendan.web.sales.forms import (
     TerminateForm,
     contract_status_choices,
 )
-from gendan.web.sales.views.common import hx_redirect, hx_refresh, posted
+from gendan.web.sales.views.common import posted
 
 CONTRACT_FIELDS = (
     "title",

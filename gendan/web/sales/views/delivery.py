@@ -11,10 +11,10 @@ from gendan.org.people import assignable_users
 from gendan.sales.choices import ContractStatus
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.services import delivery as delivery_services
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import safe_next
 from gendan.web.sales.forms import MilestoneForm
-from gendan.web.sales.views.common import hx_refresh, posted, run_or_flash
+from gendan.web.sales.views.common import posted, run_or_flash
 
 
 def _owners(user, contract) -> list:

@@ -15,10 +15,10 @@ from gendan.sales.pricing import format_money
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import payments as payment_selectors
 from gendan.sales.services import payments as payment_services
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import int_or_none, paginate_list, read_filters
 from gendan.web.sales.forms import PaymentForm, PlanForm
-from gendan.web.sales.views.common import hx_refresh, posted, run_keeping_figures
+from gendan.web.sales.views.common import posted, run_keeping_figures
 
 
 def _periods(today) -> list[dict]:

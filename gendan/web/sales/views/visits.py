@@ -9,10 +9,10 @@ from gendan.customers import selectors as customer_selectors
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors.visits import visit_figures
 from gendan.sales.services import visits as visit_services
-from gendan.ui.dialogs import render_dialog, run_service
+from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import int_or_none
 from gendan.web.sales.forms import VisitForm
-from gendan.web.sales.views.common import hx_refresh, posted
+from gendan.web.sales.views.common import posted
 
 
 @require_http_methods(["GET", "POST"])
