@@ -142,6 +142,72 @@ def _weighted(amount, probability: int) -> Decimal:
     return cents(Decimal(amount or 0) * probability / Decimal(100))
 
 
+def _board_deals(actor, pipeline, *, owner_id, team_id, q):
+    """The deals of the board: the pipeline's, in the actor's scope, narrowed by the filters."""
+    base = Deal.objects.visible_to(actor).filter(pipeline=pipeline)
+    if owner_id:
+        base = base.filter(owner_id=owner_id)
+    if team_id:
+        base = base.filter(members_q("owner_id", team_subtree_ids(team_id)))
+    return text_search(base, q, ("name", "customer__name"), phone=contact_phone_q("customer_id"))
+
+
+def _board_cards(base, stages, *, stage_id, cursor, limit) -> dict[int, list]:
+    """Up to `limit` + 1 newest cards of each column (or of `stage_id`, before `cursor`)."""
+    cards = (
+        base.select_related("customer", "owner", "stage")
+        .only(*CARD_FIELDS)
+        .annotate(is_stalled_flag=_case_bool(_stalled_q(stages, timezone.now())))
+    )
+    if stage_id is not None:
+        cards = cards.filter(stage_id=stage_id)
+        if cursor:
+            cards = cards.filter(pk__lt=cursor)
+        rows = list(cards.order_by("-id")[: limit + 1])
+    else:
+        # The newest ids of each column, read from the (stage, -id) index (or the owner's for a
+        # personal scope), then the few cards they name: ranking every deal of the pipeline at
+        # once costs as much as it has deals.
+        rows = list(cards.filter(id__in=_newest_ids(base, stages, limit + 1)))
+        rows.sort(key=lambda deal: (deal.stage_id, -deal.pk))
+    by_stage: dict[int, list] = {}
+    for deal in rows:
+        by_stage.setdefault(deal.stage_id, []).append(deal)
+    return by_stage
+
+
+def _board_totals(actor, pipeline, base, *, owner_id, team_id, q) -> dict:
+    """Stage id → {count, amount}; kept between views unless it is a search."""
+
+    def compute_totals() -> dict:
+        rows = base.values("stage_id").annotate(count=Count("id"), amount=Sum("amount"))
+        return {row["stage_id"]: row for row in rows}
+
+    if q:  # a search is rarely asked twice
+        return compute_totals()
+    return column_totals(actor, pipeline.pk, (owner_id, team_id), compute_totals)
+
+
+def _board_column(stage, cards: list, total: dict, *, limit: int) -> dict:
+    more = len(cards) > limit
+    cards = cards[:limit]
+    # SQLite sums decimals without their scale; money always answers with two places.
+    amount = cents(total.get("amount"))
+    return {
+        "stage_id": stage.pk,
+        "name": stage.name,
+        "name_zh": stage.name_zh,
+        "kind": stage.kind,
+        "probability": stage.probability,
+        "max_days": stage.max_days,
+        "count": total.get("count", 0),
+        "amount": amount,
+        "weighted_amount": _weighted(amount, stage.probability),
+        "cards": cards,
+        "next_cursor": cards[-1].pk if more else None,
+    }
+
+
 def deal_board(
     *,
     actor,
@@ -164,68 +230,14 @@ def deal_board(
     stages = list(pipeline.stages.all())
     if stage_id is not None and stage_id not in {s.pk for s in stages}:
         raise ValidationFailed(errors={"stage_id": "This stage is not in the pipeline."})
-    base = Deal.objects.visible_to(actor).filter(pipeline=pipeline)
-    if owner_id:
-        base = base.filter(owner_id=owner_id)
-    if team_id:
-        base = base.filter(members_q("owner_id", team_subtree_ids(team_id)))
-    base = text_search(base, q, ("name", "customer__name"), phone=contact_phone_q("customer_id"))
-    now = timezone.now()
-    stalled_ids = _stalled_q(stages, now)
-
-    cards = (
-        base.select_related("customer", "owner", "stage")
-        .only(*CARD_FIELDS)
-        .annotate(is_stalled_flag=_case_bool(stalled_ids))
-    )
-    if stage_id is not None:
-        cards = cards.filter(stage_id=stage_id)
-        if cursor:
-            cards = cards.filter(pk__lt=cursor)
-        rows = list(cards.order_by("-id")[: limit + 1])
-    else:
-        # The newest ids of each column, read from the (stage, -id) index (or the owner's for a
-        # personal scope), then the few cards they name: ranking every deal of the pipeline at
-        # once costs as much as it has deals.
-        rows = list(cards.filter(id__in=_newest_ids(base, stages, limit + 1)))
-        rows.sort(key=lambda deal: (deal.stage_id, -deal.pk))
-    by_stage: dict[int, list] = {}
-    for deal in rows:
-        by_stage.setdefault(deal.stage_id, []).append(deal)
-
-    def compute_totals() -> dict:
-        rows = base.values("stage_id").annotate(count=Count("id"), amount=Sum("amount"))
-        return {row["stage_id"]: row for row in rows}
-
-    if q:  # a search is rarely asked twice
-        totals = compute_totals()
-    else:
-        totals = column_totals(actor, pipeline.pk, (owner_id, team_id), compute_totals)
-    columns = []
-    for stage in stages:
-        if stage_id is not None and stage.pk != stage_id:
-            continue
-        stage_cards = by_stage.get(stage.pk, [])
-        more = len(stage_cards) > limit
-        stage_cards = stage_cards[:limit]
-        total = totals.get(stage.pk, {})
-        # SQLite sums decimals without their scale; money always answers with two places.
-        amount = cents(total.get("amount"))
-        columns.append(
-            {
-                "stage_id": stage.pk,
-                "name": stage.name,
-                "name_zh": stage.name_zh,
-                "kind": stage.kind,
-                "probability": stage.probability,
-                "max_days": stage.max_days,
-                "count": total.get("count", 0),
-                "amount": amount,
-                "weighted_amount": _weighted(amount, stage.probability),
-                "cards": stage_cards,
-                "next_cursor": stage_cards[-1].pk if more else None,
-            }
-        )
+    base = _board_deals(actor, pipeline, owner_id=owner_id, team_id=team_id, q=q)
+    by_stage = _board_cards(base, stages, stage_id=stage_id, cursor=cursor, limit=limit)
+    totals = _board_totals(actor, pipeline, base, owner_id=owner_id, team_id=team_id, q=q)
+    columns = [
+        _board_column(stage, by_stage.get(stage.pk, []), totals.get(stage.pk, {}), limit=limit)
+        for stage in stages
+        if stage_id is None or stage.pk == stage_id
+    ]
     return {"pipeline_id": pipeline.pk, "columns": columns}
 
 

@@ -328,13 +328,9 @@ def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) 
     return deal
 
 
-def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
-    stage = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first()
-    if stage is None:
-        raise ValidationFailed(errors={"stage_id": _("This stage is not in the deal's pipeline.")})
-    if stage.pk == deal.stage_id:
-        return deal
-    old_stage = deal.stage
+def _check_move(actor, deal: Deal, stage: Stage, lost_reason: str | None) -> str:
+    """Refuse a move the actor may not make or the target stage does not allow; the lost
+    reason, cleaned (a lost stage asks for one)."""
     if deal.status != DealStatus.OPEN and not can(actor, "reopen_deal"):
         raise PermissionDenied(
             _("Only a sales manager or an administrator can reopen a closed deal.")
@@ -349,50 +345,34 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
         exc = _required_error(missing, stage) if missing else ValidationFailed(errors=errors)
         exc.errors.update(errors)
         raise exc
-    now = timezone.now()
-    seconds = max(0, int((now - deal.stage_entered_at).total_seconds()))
-    old_status = deal.status
-    StageChange.objects.create(
-        deal=deal,
-        from_stage=old_stage,
-        to_stage=stage,
-        changed_at=now,
-        changed_by=recorded_actor(actor),
-        seconds_in_from=seconds,
-        lost_reason=lost_reason if stage.kind == StageKind.LOST else "",
-    )
-    deal.stage = stage
-    deal.stage_entered_at = now
-    deal.lost_reason = lost_reason if stage.kind == StageKind.LOST else ""
-    for key, value in _close_fields(stage, now).items():
-        setattr(deal, key, value)
-    if deal.status != DealStatus.OPEN:
-        deal.next_follow_up_at = None  # a closed deal has nothing left to follow up
-    deal.version += 1
-    deal.save(
-        update_fields=[
-            "next_follow_up_at",
-            "stage",
-            "stage_entered_at",
-            "lost_reason",
-            "status",
-            "closed_at",
-            "version",
-            "updated_at",
-        ]
-    )
-    deals_changed()
+    return lost_reason if stage.kind == StageKind.LOST else ""
+
+
+MOVE_FIELDS = (
+    "next_follow_up_at",
+    "stage",
+    "stage_entered_at",
+    "lost_reason",
+    "status",
+    "closed_at",
+    "version",
+    "updated_at",
+)
+
+
+def _move_events(actor, deal: Deal, old_stage: Stage, old_status: str, *, at, seconds: int):
+    """The timeline of a move: the stage change, and the status change when there is one."""
     events = [
         event_build(
             deal,
             EventKind.STAGE_CHANGED,
             actor=actor,
-            at=now,
+            at=at,
             data={
                 "from": old_stage.pk,
-                "to": stage.pk,
+                "to": deal.stage.pk,
                 "from_name": old_stage.name,
-                "to_name": stage.name,
+                "to_name": deal.stage.name,
                 "seconds_in_from": seconds,
             },
         )
@@ -401,8 +381,38 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
         data = {"field": "status", "from": old_status, "to": deal.status}
         if deal.lost_reason:
             data["lost_reason"] = deal.lost_reason
-        events.append(event_build(deal, EventKind.STATUS_CHANGED, actor=actor, at=now, data=data))
+        events.append(event_build(deal, EventKind.STATUS_CHANGED, actor=actor, at=at, data=data))
     TimelineEvent.objects.bulk_create(events)
+
+
+def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
+    stage = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first()
+    if stage is None:
+        raise ValidationFailed(errors={"stage_id": _("This stage is not in the deal's pipeline.")})
+    if stage.pk == deal.stage_id:
+        return deal
+    lost_reason = _check_move(actor, deal, stage, lost_reason)
+    old_stage, old_status = deal.stage, deal.status
+    now = timezone.now()
+    seconds = max(0, int((now - deal.stage_entered_at).total_seconds()))
+    StageChange.objects.create(
+        deal=deal,
+        from_stage=old_stage,
+        to_stage=stage,
+        changed_at=now,
+        changed_by=recorded_actor(actor),
+        seconds_in_from=seconds,
+        lost_reason=lost_reason,
+    )
+    deal.stage, deal.stage_entered_at, deal.lost_reason = stage, now, lost_reason
+    for key, value in _close_fields(stage, now).items():
+        setattr(deal, key, value)
+    if deal.status != DealStatus.OPEN:
+        deal.next_follow_up_at = None  # a closed deal has nothing left to follow up
+    deal.version += 1
+    deal.save(update_fields=list(MOVE_FIELDS))
+    deals_changed()
+    _move_events(actor, deal, old_stage, old_status, at=now, seconds=seconds)
     emit(
         deal, "stage_changed", from_stage_id=old_stage.pk, to_stage_id=stage.pk, to_kind=stage.kind
     )

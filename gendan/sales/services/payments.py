@@ -196,14 +196,11 @@ def plan_delete(*, actor, plan_id: int) -> None:
 
 
 @transaction.atomic
-def payment_record(*, actor, data: dict) -> Payment:
-    """Money received on an active or fulfilled contract, at most what is outstanding."""
-    contract = contract_lock_ref(actor=actor, contract_id=data["contract_id"])
-    today = timezone.localdate()
-    received_at = data.get("received_at") or today
-    amount = data["amount"]
+def _payment_checks(contract, data: dict, *, today):
+    """The installment the payment is for (or None); 422 for a bad date or installment, 409
+    for a contract that takes no payments."""
     errors: dict = {}
-    if received_at > today:
+    if (data.get("received_at") or today) > today:
         errors["received_at"] = _("The payment date cannot be in the future.")
     plan = None
     if data.get("plan_id") is not None:
@@ -214,43 +211,40 @@ def payment_record(*, actor, data: dict) -> Payment:
         raise ValidationFailed(errors=errors)
     if contract.status not in PAYING:
         raise Conflict(_("Payments can be recorded only on an active or fulfilled contract."))
+    return plan
+
+
+def _check_outstanding(contract, amount) -> None:
+    """422 with the figures when `amount` is more than what is still outstanding."""
     outstanding = contract.amount - contract.received_amount
-    if amount > outstanding:
-        figures = {
-            "amount": str(money(amount)),
-            "outstanding": str(money(outstanding)),
-            "contract_amount": str(money(contract.amount)),
-            "received": str(money(contract.received_amount)),
-        }
-        raise ValidationFailed(
-            _("The payment is more than what is outstanding on the contract."),
-            errors={
-                "amount": _(
-                    "%(amount)s is more than the %(outstanding)s still outstanding on this "
-                    "contract (%(contract_amount)s, of which %(received)s received)."
-                )
-                % figures
-            },
-            extra=figures,
-        )
-    payment = Payment.objects.create(
-        contract=contract,
-        plan=plan,
-        amount=amount,
-        received_at=received_at,
-        method=data.get("method") or PaymentMethod.BANK_TRANSFER,
-        reference=data.get("reference") or "",
-        notes=data.get("notes") or "",
-        recorded_by=actor,
+    if amount <= outstanding:
+        return
+    figures = {
+        "amount": str(money(amount)),
+        "outstanding": str(money(outstanding)),
+        "contract_amount": str(money(contract.amount)),
+        "received": str(money(contract.received_amount)),
+    }
+    raise ValidationFailed(
+        _("The payment is more than what is outstanding on the contract."),
+        errors={
+            "amount": _(
+                "%(amount)s is more than the %(outstanding)s still outstanding on this "
+                "contract (%(contract_amount)s, of which %(received)s received)."
+            )
+            % figures
+        },
+        extra=figures,
     )
-    _allocate(payment, amount, first=plan)
-    contract.received_amount += amount
-    contract.save(update_fields=["received_amount", "updated_at"])
+
+
+def _payment_recorded(actor, contract, payment: Payment) -> None:
+    """The contract's timeline, and its owner and PM told."""
     details = {
         "payment_id": payment.pk,
-        "amount": money(amount),
+        "amount": money(payment.amount),
         "currency": contract.currency,
-        "received_at": received_at,
+        "received_at": payment.received_at,
         "method": payment.method,
     }
     event_record(contract, EventKind.PAYMENT_RECORDED, actor=actor, data=details)
@@ -259,10 +253,37 @@ def payment_record(*, actor, data: dict) -> Payment:
         kind=NotificationKind.PAYMENT_RECORDED,
         actor=actor,
         message=_("%(amount)s %(currency)s received on contract %(number)s.")
-        % {"amount": money(amount), "currency": contract.currency, "number": contract.number},
+        % {
+            "amount": money(payment.amount),
+            "currency": contract.currency,
+            "number": contract.number,
+        },
         target=contract,
         data={key: str(value) for key, value in details.items()},
     )
+
+
+def payment_record(*, actor, data: dict) -> Payment:
+    """Money received on an active or fulfilled contract, at most what is outstanding."""
+    contract = contract_lock_ref(actor=actor, contract_id=data["contract_id"])
+    today = timezone.localdate()
+    plan = _payment_checks(contract, data, today=today)
+    amount = data["amount"]
+    _check_outstanding(contract, amount)
+    payment = Payment.objects.create(
+        contract=contract,
+        plan=plan,
+        amount=amount,
+        received_at=data.get("received_at") or today,
+        method=data.get("method") or PaymentMethod.BANK_TRANSFER,
+        reference=data.get("reference") or "",
+        notes=data.get("notes") or "",
+        recorded_by=actor,
+    )
+    _allocate(payment, amount, first=plan)
+    contract.received_amount += amount
+    contract.save(update_fields=["received_amount", "updated_at"])
+    _payment_recorded(actor, contract, payment)
     return payment
 
 
