@@ -21,7 +21,7 @@ from gendan.sales.selectors import quotes as quote_selectors
 from gendan.sales.services import quotes as quote_services
 from gendan.ui.dialogs import run_service
 from gendan.ui.lists import int_or_none, safe_next
-from gendan.web.sales.forms import (
+from gendan.web.sales.quote_forms import (
     QuoteForm,
     QuoteLineFormSet,
     blank_row,
