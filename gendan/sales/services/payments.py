@@ -195,7 +195,6 @@ def plan_delete(*, actor, plan_id: int) -> None:
 # Payments -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _payment_checks(contract, data: dict, *, today):
     """The installment the payment is for (or None); 422 for a bad date or installment, 409
     for a contract that takes no payments."""
@@ -263,6 +262,7 @@ def _payment_recorded(actor, contract, payment: Payment) -> None:
     )
 
 
+@transaction.atomic
 def payment_record(*, actor, data: dict) -> Payment:
     """Money received on an active or fulfilled contract, at most what is outstanding."""
     contract = contract_lock_ref(actor=actor, contract_id=data["contract_id"])
