@@ -14,31 +14,26 @@ GENDAN_TIME_ZONE     default Asia/Shanghai; times are stored in UTC
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-import dj_database_url
+import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
+# Typed reads of the environment (bool, int, list, database and mail URLs): django-environ.
+env = environ.Env()
 
 
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+def _list(name: str, default: str) -> list[str]:
+    """A comma-separated list; blanks around the items do not count."""
+    return [item.strip() for item in env.list(name, default=default.split(",")) if item.strip()]
 
 
-def _env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DATA_DIR = Path(os.environ.get("GENDAN_DATA_DIR") or "var").resolve()
+DATA_DIR = Path(env.str("GENDAN_DATA_DIR", default="") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    key = os.environ.get("GENDAN_SECRET_KEY")
+    key = env.str("GENDAN_SECRET_KEY", default="")
     if key:
         return key
     path = DATA_DIR / "secret_key"
@@ -51,9 +46,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_bool("GENDAN_DEBUG")
-ALLOWED_HOSTS = _env_list("GENDAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = _env_list("GENDAN_CSRF_TRUSTED_ORIGINS", "")
+DEBUG = env.bool("GENDAN_DEBUG", default=False)
+ALLOWED_HOSTS = _list("GENDAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = _list("GENDAN_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -121,11 +116,11 @@ TEMPLATES = [
 
 # Database -----------------------------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'gendan.sqlite3'}",
-        conn_max_age=int(os.environ.get("GENDAN_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": {
+        **env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'gendan.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("GENDAN_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, with writers queued on a lock file (gendan/core/db/sqlite3).
@@ -146,7 +141,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background queue ---------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.PriorityRedisHuey",
@@ -163,10 +158,10 @@ else:
         "immediate": False,
     }
 HUEY["consumer"] = {
-    "workers": int(os.environ.get("GENDAN_WORKERS", "2")),
+    "workers": env.int("GENDAN_WORKERS", default=2),
     "worker_type": "thread",
     # GENDAN_PERIODIC_TASKS=0: the worker runs queued tasks only, no schedule (the benchmark).
-    "periodic": os.environ.get("GENDAN_PERIODIC_TASKS", "1") != "0",
+    "periodic": env.bool("GENDAN_PERIODIC_TASKS", default=True),
 }
 
 # Cache: shared by all web processes (login rate limits); Redis when configured.
@@ -185,31 +180,31 @@ else:
 # Mail ---------------------------------------------------------------------------------------
 
 
+# Our short schemes, and smtps as implicit TLS (port 465), on top of django-environ's names.
+EMAIL_SCHEMES = {
+    "console": "consolemail",
+    "locmem": "memorymail",
+    "dummy": "dummymail",
+    "smtps": "smtp+ssl",
+}
+
+
 def _email_settings(url: str) -> dict:
-    if not url:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    parsed = urlparse(url)
-    if parsed.scheme in {"console", "locmem", "dummy"}:
-        return {"EMAIL_BACKEND": f"django.core.mail.backends.{parsed.scheme}.EmailBackend"}
-    return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parsed.hostname or "localhost",
-        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 587),
-        "EMAIL_HOST_USER": unquote(parsed.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-        "EMAIL_USE_SSL": parsed.scheme == "smtps",
-        "EMAIL_USE_TLS": parsed.scheme == "smtp+tls",
-    }
+    scheme, sep, rest = (url or "console://").partition("://")
+    config = env.email_url_config(f"{EMAIL_SCHEMES.get(scheme, scheme)}{sep}{rest}")
+    if config["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and not config["EMAIL_PORT"]:
+        config["EMAIL_PORT"] = 465 if config.get("EMAIL_USE_SSL") else 587
+    return {key: value for key, value in config.items() if value is not None}
 
 
-globals().update(_email_settings(os.environ.get("EMAIL_URL", "")))
-DEFAULT_FROM_EMAIL = os.environ.get("GENDAN_FROM_EMAIL", "gendan@localhost")
+globals().update(_email_settings(env.str("EMAIL_URL", default="")))
+DEFAULT_FROM_EMAIL = env.str("GENDAN_FROM_EMAIL", default="gendan@localhost")
 
 # Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("GENDAN_TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = env.str("GENDAN_TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
@@ -231,12 +226,12 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if _env_bool("GENDAN_HTTPS"):
-    SECURE_SSL_REDIRECT = _env_bool("GENDAN_SSL_REDIRECT", True)
+if env.bool("GENDAN_HTTPS", default=False):
+    SECURE_SSL_REDIRECT = env.bool("GENDAN_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("GENDAN_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env.int("GENDAN_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -251,8 +246,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GENDAN_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": os.environ.get("GENDAN_LOG_LEVEL", "INFO"), "propagate": False}},
+    "root": {"handlers": ["console"], "level": env.str("GENDAN_LOG_LEVEL", default="INFO")},
+    "loggers": {"huey": {"level": env.str("GENDAN_LOG_LEVEL", default="INFO"), "propagate": False}},
 }
 
 # Gendan -------------------------------------------------------------------------------------
@@ -264,19 +259,19 @@ GENDAN_BOARD_CARDS = 20
 GENDAN_BRAND = _("Gendan")
 # Public pool (公海) and assignment: open leads a user may hold, days before a former owner may
 # claim a released lead again.
-GENDAN_MAX_OPEN_LEADS = int(os.environ.get("GENDAN_MAX_OPEN_LEADS", "200"))
-GENDAN_POOL_COOLING_DAYS = int(os.environ.get("GENDAN_POOL_COOLING_DAYS", "7"))
+GENDAN_MAX_OPEN_LEADS = env.int("GENDAN_MAX_OPEN_LEADS", default=200)
+GENDAN_POOL_COOLING_DAYS = env.int("GENDAN_POOL_COOLING_DAYS", default=7)
 # The address people open Gendan at: links in e-mails and chat messages start with it.
-GENDAN_BASE_URL = os.environ.get("GENDAN_BASE_URL", "http://127.0.0.1:8000")
+GENDAN_BASE_URL = env.str("GENDAN_BASE_URL", default="http://127.0.0.1:8000")
 # Uploads (attachments): the largest file accepted, in megabytes.
-GENDAN_MAX_UPLOAD_MB = int(os.environ.get("GENDAN_MAX_UPLOAD_MB", "20"))
+GENDAN_MAX_UPLOAD_MB = env.int("GENDAN_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The company shown on quotes and other documents sent to customers.
 GENDAN_COMPANY = {
-    "name": os.environ.get("GENDAN_COMPANY_NAME", "Gendan Demo Co., Ltd. 跟单示范有限公司"),
-    "address": os.environ.get("GENDAN_COMPANY_ADDRESS", ""),
-    "phone": os.environ.get("GENDAN_COMPANY_PHONE", ""),
-    "email": os.environ.get("GENDAN_COMPANY_EMAIL", ""),
-    "tax_id": os.environ.get("GENDAN_COMPANY_TAX_ID", ""),
+    "name": env.str("GENDAN_COMPANY_NAME", default="Gendan Demo Co., Ltd. 跟单示范有限公司"),
+    "address": env.str("GENDAN_COMPANY_ADDRESS", default=""),
+    "phone": env.str("GENDAN_COMPANY_PHONE", default=""),
+    "email": env.str("GENDAN_COMPANY_EMAIL", default=""),
+    "tax_id": env.str("GENDAN_COMPANY_TAX_ID", default=""),
 }

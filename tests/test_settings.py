@@ -1,5 +1,6 @@
 """Settings from the environment: the deploy check, the secret key, SQLite's pragmas."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -97,3 +98,48 @@ def test_postgresql_runs_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def _setting_values(tmp_path, names, **env):
+    code = "import json; from django.conf import settings as s; "
+    code += f"print(json.dumps([getattr(s, n) for n in {names!r}]))"
+    result = _gendan(["shell", "-v", "0", "-c", code], tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip())
+
+
+def test_mail_url_schemes_choose_the_backend_port_and_encryption(tmp_path):
+    names = ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_SSL", "EMAIL_USE_TLS"]
+    smtps = _setting_values(tmp_path, names, EMAIL_URL="smtps://crm:pw@mail.example.com")
+    assert smtps == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.com",
+        465,
+        True,
+        False,
+    ]
+    starttls = _setting_values(
+        tmp_path, names + ["EMAIL_HOST_USER"], EMAIL_URL="smtp+tls://crm%40example.com:pw@mx:2525"
+    )
+    assert starttls[2:] == [2525, False, True, "crm@example.com"]
+    plain = _setting_values(tmp_path, names, EMAIL_URL="smtp://mx")
+    assert plain[2] == 587
+    assert _setting_values(tmp_path, ["EMAIL_BACKEND"], EMAIL_URL="locmem://") == [
+        "django.core.mail.backends.locmem.EmailBackend"
+    ]
+    assert _setting_values(tmp_path, ["EMAIL_BACKEND"], EMAIL_URL="") == [
+        "django.core.mail.backends.console.EmailBackend"
+    ]
+
+
+def test_host_lists_and_switches_read_from_the_environment(tmp_path):
+    hosts, debug, workers = _setting_values(
+        tmp_path,
+        ["ALLOWED_HOSTS", "DEBUG", "HUEY"],
+        GENDAN_ALLOWED_HOSTS=" crm.example.com, ,10.0.0.5 ",
+        GENDAN_DEBUG="yes",
+        GENDAN_WORKERS="5",
+    )
+    assert hosts == ["crm.example.com", "10.0.0.5"]
+    assert debug is True
+    assert workers["consumer"]["workers"] == 5
