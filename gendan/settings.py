@@ -256,6 +256,8 @@ GENDAN_MAX_PAGE_SIZE = 200
 # Lists count their rows up to this many, then say "10,000+" (counting more costs time).
 GENDAN_COUNT_LIMIT = 10_000
 GENDAN_BOARD_CARDS = 20
+# The currency of totals and reports; amounts in other currencies are shown apart, never added.
+GENDAN_CURRENCY = env.str("GENDAN_CURRENCY", default="CNY").upper()
 GENDAN_BRAND = _("Gendan")
 # Public pool (公海) and assignment: open leads a user may hold, days before a former owner may
 # claim a released lead again.

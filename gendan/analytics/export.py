@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
@@ -48,7 +49,7 @@ def to_xlsx(headers, rows, *, title: str) -> bytes:
         cells = [safe_cell(v) for v in row]
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     # Text cells are never formulas, whatever they start with (the quote stays visible too).
     for line in sheet.iter_rows(min_row=1):
         for cell in line:

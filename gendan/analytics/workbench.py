@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 
 from gendan.activities.choices import TaskStatus
 from gendan.activities.models import Activity, Task
-from gendan.core.money import cents
+from gendan.core.money import cents, currency_sum
 from gendan.core.risk import RiskLevel
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal, Stage
@@ -112,7 +112,7 @@ def my_numbers(*, actor, now=None) -> MyNumbers:
     won = (
         Deal.objects.own(actor)
         .filter(status=DealStatus.WON, closed_at__gte=since)
-        .aggregate(count=Count("id"), amount=Sum("amount"))
+        .aggregate(count=Count("id"), amount=currency_sum("amount"))
     )
     leads = Lead.objects.own(actor).filter(created_at__gte=since)
     follow_ups = Activity.objects.own(actor).filter(occurred_at__gte=since)

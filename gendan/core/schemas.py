@@ -1,5 +1,6 @@
 """Schema helpers shared by every app."""
 
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 from ninja import Schema
@@ -12,6 +13,13 @@ class Page(Schema, Generic[T]):
     count: int
     # True when there are more rows than `count` (the count stops at GENDAN_COUNT_LIMIT).
     count_capped: bool = False
+
+
+class CurrencyAmount(Schema):
+    """An amount in one currency: totals list one per currency and never add them."""
+
+    currency: str
+    amount: Decimal
 
 
 def patch_data(payload: Schema) -> tuple[dict, int | None]:

@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
+from gendan.core.schemas import CurrencyAmount
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.org.choices import RoleCode
 
@@ -254,6 +255,9 @@ class BoardColumnOut(Schema):
     count: int
     amount: Decimal
     weighted_amount: Decimal
+    # `amount` and `weighted_amount` are in the reporting currency; deals in other currencies
+    # are counted, and their amounts listed here, one per currency.
+    other_amounts: list[CurrencyAmount]
     cards: list[DealCardOut]
     next_cursor: int | None
 

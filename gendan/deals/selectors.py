@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, Count, Prefetch, Q, Sum, Value,
 from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
-from gendan.core.money import cents
+from gendan.core.money import cents, reporting_currency
 from gendan.core.selectors import (
     exact_filters,
     ordered,
@@ -176,12 +176,27 @@ def _board_cards(base, stages, *, stage_id, cursor, limit) -> dict[int, list]:
     return by_stage
 
 
+def _stage_totals(rows) -> dict:
+    """Stage id → {count, amount, other_amounts} from rows grouped by stage and currency: the
+    amount is the reporting currency's, the others stay apart (one figure per currency)."""
+    totals: dict = {}
+    home = reporting_currency()
+    for row in rows:
+        total = totals.setdefault(row["stage_id"], {"count": 0, "amount": 0, "other": {}})
+        total["count"] += row["count"]
+        if row["currency"] == home:
+            total["amount"] = row["amount"]
+        elif row["amount"] is not None:
+            total["other"][row["currency"]] = cents(row["amount"])
+    return totals
+
+
 def _board_totals(actor, pipeline, base, *, owner_id, team_id, q) -> dict:
-    """Stage id → {count, amount}; kept between views unless it is a search."""
+    """Stage id → {count, amount, other}; kept between views unless it is a search."""
 
     def compute_totals() -> dict:
-        rows = base.values("stage_id").annotate(count=Count("id"), amount=Sum("amount"))
-        return {row["stage_id"]: row for row in rows}
+        rows = base.values("stage_id", "currency").annotate(count=Count("id"), amount=Sum("amount"))
+        return _stage_totals(rows.order_by())
 
     if q:  # a search is rarely asked twice
         return compute_totals()
@@ -203,6 +218,10 @@ def _board_column(stage, cards: list, total: dict, *, limit: int) -> dict:
         "count": total.get("count", 0),
         "amount": amount,
         "weighted_amount": _weighted(amount, stage.probability),
+        "other_amounts": [
+            {"currency": currency, "amount": other}
+            for currency, other in sorted(total.get("other", {}).items())
+        ],
         "cards": cards,
         "next_cursor": cards[-1].pk if more else None,
     }

@@ -7,7 +7,7 @@ import pytest
 
 from gendan.analytics.metrics import pipeline as metrics
 from gendan.analytics.metrics.filters import metric_filter
-from tests.analytics.conftest import march
+from tests.analytics.conftest import at, make_deal, march
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,18 @@ def test_a_rep_sees_only_their_numbers(org, pipeline_data):
     # the outsider sees only x1
     data = metrics.funnel(actor=org.outsider, f=march())
     assert [r["reached"] for r in data["stages"]] == [1, 1, 1, 1]
+
+
+def test_report_amounts_never_add_other_currencies(org, pipeline_data):
+    f = metric_filter(date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
+    before = metrics.forecast(actor=org.manager, f=f)["total"]
+    # given a deal in US dollars closing in the same period
+    make_deal(
+        org.owner, [("Discovery", at(3, 11))], amount="9000", expected=date(2026, 3, 29),
+        currency="USD",
+    )  # fmt: skip
+    after = metrics.forecast(actor=org.manager, f=f)["total"]
+    # then it is counted as a deal but its dollars are not added to the yuan amounts
+    assert after["deals"] == before["deals"] + 1
+    assert after["amount"] == before["amount"]
+    assert after["weighted_amount"] == before["weighted_amount"]

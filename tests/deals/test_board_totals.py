@@ -105,3 +105,36 @@ def test_totals_read_inside_a_transaction_that_rolls_back_are_not_kept(people):
     # then it shows only the committed deal, added up afresh
     assert after[stage.pk] == (1, Decimal("10.00"))
     assert grouped == 1
+
+
+def test_a_column_never_adds_amounts_of_different_currencies(people):
+    manager, rep = people
+    stage = default_pipeline().stages.filter(kind="open").order_by("order").first()
+    DealFactory(owner=rep, stage=stage, amount=Decimal("100.00"))
+    DealFactory(owner=rep, stage=stage, amount=Decimal("40.00"), currency="USD")
+    DealFactory(owner=rep, stage=stage, amount=Decimal("2.50"), currency="USD")
+    DealFactory(owner=rep, stage=stage, amount=Decimal("7.00"), currency="EUR")
+    board = selectors.deal_board(actor=manager)
+    column = next(c for c in board["columns"] if c["stage_id"] == stage.pk)
+    # every deal is counted; the amount is the reporting currency's (CNY) alone
+    assert column["count"] == 4
+    assert column["amount"] == Decimal("100.00")
+    assert column["weighted_amount"] == Decimal("100.00") * stage.probability / 100
+    # the others are listed apart, one figure per currency
+    assert column["other_amounts"] == [
+        {"currency": "EUR", "amount": Decimal("7.00")},
+        {"currency": "USD", "amount": Decimal("42.50")},
+    ]
+
+
+def test_the_reporting_currency_is_a_setting(people, settings):
+    manager, rep = people
+    settings.GENDAN_CURRENCY = "USD"
+    stage = default_pipeline().stages.filter(kind="open").order_by("order").first()
+    DealFactory(owner=rep, stage=stage, amount=Decimal("100.00"))
+    DealFactory(owner=rep, stage=stage, amount=Decimal("40.00"), currency="USD")
+    column = next(
+        c for c in selectors.deal_board(actor=manager)["columns"] if c["stage_id"] == stage.pk
+    )
+    assert column["amount"] == Decimal("40.00")
+    assert column["other_amounts"] == [{"currency": "CNY", "amount": Decimal("100.00")}]

@@ -2,14 +2,18 @@
 
 from datetime import timedelta
 
-from django.db.models import DecimalField, F, Q, Sum
+from django.db.models import DecimalField, F, Q
 from django.utils import timezone
 
 from gendan.analytics.metrics.common import money, ratio, user_names
 from gendan.analytics.metrics.filters import MetricFilter
+from gendan.core.money import currency_sum
 from gendan.sales.choices import ContractStatus
 from gendan.sales.models import MONEY, Payment, PaymentPlan
 from gendan.sales.selectors.contracts import contract_scoped
+
+# Installments and payments are in their contract's currency.
+CUR = "contract__currency"
 
 LIVE_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.FULFILLED)
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -37,15 +41,21 @@ def collections(*, actor, f: MetricFilter, today=None) -> dict:
     due_in_period = Q(due_date__gte=f.start_date, due_date__lt=f.end_date)
     unpaid = Q(received_amount__lt=F("amount"))
     aggregates = {
-        "planned": Sum("amount", filter=due_in_period),
-        "collected": Sum("received_amount", filter=due_in_period),
-        "overdue": Sum(
-            outstanding, filter=unpaid & Q(due_date__lt=today), output_field=money_field
+        "planned": currency_sum("amount", currency_path=CUR, filter=due_in_period),
+        "collected": currency_sum("received_amount", currency_path=CUR, filter=due_in_period),
+        "overdue": currency_sum(
+            outstanding,
+            currency_path=CUR,
+            filter=unpaid & Q(due_date__lt=today),
+            output_field=money_field,
         ),
     }
     for bucket in BUCKETS:
-        aggregates[f"aged_{bucket}"] = Sum(
-            outstanding, filter=unpaid & aging_q(bucket, today), output_field=money_field
+        aggregates[f"aged_{bucket}"] = currency_sum(
+            outstanding,
+            currency_path=CUR,
+            filter=unpaid & aging_q(bucket, today),
+            output_field=money_field,
         )
     grouped = list(plans.order_by().values(owner_id=F("contract__owner_id")).annotate(**aggregates))
     payments = f.contracts(contract_scoped(Payment.objects.all(), actor), "contract")
@@ -54,7 +64,7 @@ def collections(*, actor, f: MetricFilter, today=None) -> dict:
         for r in f.in_period(payments, "received_at", is_date=True)
         .order_by()
         .values(owner_id=F("contract__owner_id"))
-        .annotate(total=Sum("amount"))
+        .annotate(total=currency_sum("amount", currency_path=CUR))
     }
     names = user_names([r["owner_id"] for r in grouped] + list(received))
     by_owner: dict = {}

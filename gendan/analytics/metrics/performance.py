@@ -10,7 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from gendan.analytics.choices import COUNT_METRICS, TargetMetric, TargetPeriod
 from gendan.analytics.metrics.common import money, ratio, user_names
 from gendan.analytics.metrics.filters import MetricFilter, add_months, local_midnight
 from gendan.core.errors import ValidationFailed
+from gendan.core.money import currency_sum
 from gendan.customers.models import Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
@@ -73,7 +74,7 @@ def _sources(actor):
             "owner",
             "closed_at",
             False,
-            Sum("amount"),
+            currency_sum("amount"),
         ),
         TargetMetric.CONTRACT_AMOUNT: (
             Contract.objects.visible_to(actor).filter(
@@ -82,14 +83,14 @@ def _sources(actor):
             "owner",
             "signed_at",
             True,
-            Sum("amount"),
+            currency_sum("amount"),
         ),
         TargetMetric.PAYMENT_AMOUNT: (
             contract_scoped(Payment.objects.all(), actor),
             "contract__owner",
             "received_at",
             True,
-            Sum("amount"),
+            currency_sum("amount", currency_path="contract__currency"),
         ),
     }
 

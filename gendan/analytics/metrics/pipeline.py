@@ -13,7 +13,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -31,6 +30,7 @@ from gendan.analytics.metrics.common import (
 )
 from gendan.analytics.metrics.filters import MetricFilter
 from gendan.core.errors import ValidationFailed
+from gendan.core.money import currency_sum
 from gendan.deals.choices import DealStatus, StageKind
 from gendan.deals.models import Deal, Pipeline, StageChange
 from gendan.sales.models import MONEY
@@ -81,7 +81,7 @@ def funnel(*, actor, f: MetricFilter) -> dict:
         )
         .order_by()
         .values("furthest", "ever_won")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
+        .annotate(n=Count("pk"), amount=currency_sum("amount"))
     )
     rows = list(grouped)
     won = sum(r["n"] for r in rows if r["ever_won"])
@@ -204,10 +204,10 @@ def forecast(*, actor, f: MetricFilter) -> dict:
         .values("month")
         .annotate(
             n=Count("pk", filter=live),
-            live_sum=Sum("amount", filter=live),
-            weighted_sum=Sum(weighted),
-            won_sum=Sum("amount", filter=Q(status=DealStatus.WON)),
-            lost_sum=Sum("amount", filter=Q(status=DealStatus.LOST)),
+            live_sum=currency_sum("amount", filter=live),
+            weighted_sum=currency_sum(weighted),
+            won_sum=currency_sum("amount", filter=Q(status=DealStatus.WON)),
+            lost_sum=currency_sum("amount", filter=Q(status=DealStatus.LOST)),
         )
         .order_by("month")
     )
@@ -239,7 +239,7 @@ def lost_reasons(*, actor, f: MetricFilter) -> dict:
     rows = list(
         lost.order_by()
         .values("lost_reason")
-        .annotate(deals=Count("pk"), amount=Sum("amount"))
+        .annotate(deals=Count("pk"), amount=currency_sum("amount"))
         .order_by("-deals", "lost_reason")
     )
     total = sum(r["deals"] for r in rows)

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from gendan.core.money import cents
+from gendan.core.money import cents, reporting_currency
 
 register = template.Library()
 
@@ -42,12 +42,23 @@ def record_url(record) -> str:
 
 
 @register.filter
-def money(value, currency: str = "CNY") -> str:
+def money(value, currency: str = "") -> str:
+    """An amount with its currency's sign; without a currency, the reporting currency's."""
     if value is None or value == "":
         return "—"
     amount = cents(value)
-    sign = CURRENCY_SIGNS.get(currency or "CNY", f"{currency} ")
+    currency = currency or reporting_currency()
+    sign = CURRENCY_SIGNS.get(currency, f"{currency} ")
     return f"{sign}{amount:,.2f}"
+
+
+@register.filter
+def total_money(total: dict) -> str:
+    """A total in the reporting currency, then each other currency apart ("¥1,000.00 + $20.00"):
+    amounts of different currencies are never added."""
+    parts = [money(total["amount"])]
+    parts += [money(other["amount"], other["currency"]) for other in total.get("other_amounts", ())]
+    return " + ".join(parts)
 
 
 @register.filter

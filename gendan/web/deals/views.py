@@ -25,7 +25,7 @@ from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import quotes as quote_selectors
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list, read_filters
-from gendan.ui.templatetags.gendan import money
+from gendan.ui.templatetags.gendan import total_money
 from gendan.web.deals.forms import DealForm
 
 # Fields the move dialog can ask for when the target stage requires them.
@@ -108,7 +108,7 @@ def _move_data(request) -> tuple[dict, dict]:
 def _totals(actor, pipeline_id: int) -> list[dict]:
     board = selectors.deal_board(actor=actor, pipeline_id=pipeline_id, limit=1)
     return [
-        {"stage_id": c["stage_id"], "count": c["count"], "amount": money(c["amount"])}
+        {"stage_id": c["stage_id"], "count": c["count"], "amount": total_money(c)}
         for c in board["columns"]
     ]
 
