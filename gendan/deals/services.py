@@ -219,14 +219,9 @@ def _close_fields(stage: Stage, now) -> dict:
     return {"status": status, "closed_at": None if status == DealStatus.OPEN else now}
 
 
-@transaction.atomic
-def deal_create(*, actor, data: dict) -> Deal:
-    data = dict(data)
-    collaborators = data.pop("collaborators", None) or []
-    data["owner_id"] = data.get("owner_id") or actor.pk
-    check_assignable(actor, data["owner_id"])
-    _check_deal_refs(actor, data, customer_id=data.get("customer_id"))
-    _check_collaborators(collaborators)
+def _pipeline_and_stage(data: dict) -> tuple[Pipeline, Stage]:
+    """The pipeline (the default one unless named) and the stage (its first open one unless
+    named) a new deal starts in; a lost stage needs a reason."""
     pipeline_id = data.get("pipeline_id")
     pipeline = (
         Pipeline.objects.filter(pk=pipeline_id, is_active=True).first()
@@ -246,6 +241,48 @@ def deal_create(*, actor, data: dict) -> Deal:
         raise ValidationFailed(errors={"stage_id": _("This stage is not in the pipeline.")})
     if stage.kind == StageKind.LOST and not data.get("lost_reason"):
         raise ValidationFailed(errors={"lost_reason": _("Say why the deal was lost.")})
+    return pipeline, stage
+
+
+def _deal_created(deal: Deal, collaborators: list[dict], *, actor, at) -> None:
+    """The history, the timeline and the notices of a new deal."""
+    StageChange.objects.create(
+        deal=deal, to_stage=deal.stage, changed_at=at, changed_by=recorded_actor(actor)
+    )
+    TimelineEvent.objects.bulk_create(
+        [
+            event_build(
+                deal, EventKind.CREATED, actor=actor, at=at, data={"stage": deal.stage.name}
+            ),
+            event_build(
+                deal.customer,
+                EventKind.DEAL_CREATED,
+                actor=actor,
+                at=at,
+                data={"deal_id": deal.pk, "name": deal.name},
+            ),
+        ]
+    )
+    notify_assigned(deal, actor=actor)
+    if collaborators:
+        notify(
+            recipients=User.objects.filter(pk__in=[c["user_id"] for c in collaborators]),
+            kind=NotificationKind.COLLABORATOR_ADDED,
+            actor=actor,
+            message=deal.name,
+            target=deal,
+        )
+
+
+@transaction.atomic
+def deal_create(*, actor, data: dict) -> Deal:
+    data = dict(data)
+    collaborators = data.pop("collaborators", None) or []
+    data["owner_id"] = data.get("owner_id") or actor.pk
+    check_assignable(actor, data["owner_id"])
+    _check_deal_refs(actor, data, customer_id=data.get("customer_id"))
+    _check_collaborators(collaborators)
+    pipeline, stage = _pipeline_and_stage(data)
     now = timezone.now()
     data.update(pipeline=pipeline, stage=stage, stage_entered_at=now, **_close_fields(stage, now))
     data.pop("pipeline_id", None)
@@ -260,30 +297,7 @@ def deal_create(*, actor, data: dict) -> Deal:
         for c in collaborators
     )
     deals_changed()
-    StageChange.objects.create(
-        deal=deal, to_stage=stage, changed_at=now, changed_by=recorded_actor(actor)
-    )
-    TimelineEvent.objects.bulk_create(
-        [
-            event_build(deal, EventKind.CREATED, actor=actor, at=now, data={"stage": stage.name}),
-            event_build(
-                deal.customer,
-                EventKind.DEAL_CREATED,
-                actor=actor,
-                at=now,
-                data={"deal_id": deal.pk, "name": deal.name},
-            ),
-        ]
-    )
-    notify_assigned(deal, actor=actor)
-    if collaborators:
-        notify(
-            recipients=User.objects.filter(pk__in=[c["user_id"] for c in collaborators]),
-            kind=NotificationKind.COLLABORATOR_ADDED,
-            actor=actor,
-            message=deal.name,
-            target=deal,
-        )
+    _deal_created(deal, collaborators, actor=actor, at=now)
     emit(deal, "created")
     return deal
 

@@ -30,13 +30,9 @@ def aging_q(bucket: str, today) -> Q:
     return q
 
 
-def collections(*, actor, f: MetricFilter, today=None) -> dict:
-    today = today or timezone.localdate()
+def _plan_aggregates(f: MetricFilter, today) -> dict:
+    """Per owner: planned and collected in the period, overdue and aged as of `today`."""
     money_field = DecimalField(**MONEY)
-    plans = f.contracts(
-        contract_scoped(PaymentPlan.objects.filter(contract__status__in=LIVE_CONTRACTS), actor),
-        "contract",
-    )
     outstanding = F("amount") - F("received_amount")
     due_in_period = Q(due_date__gte=f.start_date, due_date__lt=f.end_date)
     unpaid = Q(received_amount__lt=F("amount"))
@@ -57,7 +53,36 @@ def collections(*, actor, f: MetricFilter, today=None) -> dict:
             filter=unpaid & aging_q(bucket, today),
             output_field=money_field,
         )
-    grouped = list(plans.order_by().values(owner_id=F("contract__owner_id")).annotate(**aggregates))
+    return aggregates
+
+
+def _owner_row(uid, name: str, plans: dict, received) -> dict:
+    row = {
+        "user_id": uid,
+        "name": name,
+        "planned": money(plans.get("planned")),
+        "collected": money(plans.get("collected")),
+        "received_in_period": money(received),
+        "overdue": money(plans.get("overdue")),
+        "aging": {b: money(plans.get(f"aged_{b}")) for b in BUCKETS},
+    }
+    row["collection_rate"] = ratio(row["collected"], row["planned"])
+    return row
+
+
+def _has_figures(row: dict) -> bool:
+    figures = [v for k, v in row.items() if k not in ("user_id", "name", "aging")]
+    return any(figures) or any(row["aging"].values())
+
+
+def collections(*, actor, f: MetricFilter, today=None) -> dict:
+    today = today or timezone.localdate()
+    plans = f.contracts(
+        contract_scoped(PaymentPlan.objects.filter(contract__status__in=LIVE_CONTRACTS), actor),
+        "contract",
+    )
+    grouped = plans.order_by().values(owner_id=F("contract__owner_id"))
+    by_owner = {r["owner_id"]: r for r in grouped.annotate(**_plan_aggregates(f, today))}
     payments = f.contracts(contract_scoped(Payment.objects.all(), actor), "contract")
     received = {
         r["owner_id"]: r["total"]
@@ -66,28 +91,12 @@ def collections(*, actor, f: MetricFilter, today=None) -> dict:
         .values(owner_id=F("contract__owner_id"))
         .annotate(total=currency_sum("amount", currency_path=CUR))
     }
-    names = user_names([r["owner_id"] for r in grouped] + list(received))
-    by_owner: dict = {}
-    for r in grouped:
-        by_owner[r["owner_id"]] = r
-    rows = []
-    for uid in set(by_owner) | set(received):
-        r = by_owner.get(uid, {})
-        row = {
-            "user_id": uid,
-            "name": names.get(uid, ""),
-            "planned": money(r.get("planned")),
-            "collected": money(r.get("collected")),
-            "received_in_period": money(received.get(uid)),
-            "overdue": money(r.get("overdue")),
-            "aging": {b: money(r.get(f"aged_{b}")) for b in BUCKETS},
-        }
-        row["collection_rate"] = ratio(row["collected"], row["planned"])
-        if any(v for k, v in row.items() if k not in ("user_id", "name", "aging")) or any(
-            row["aging"].values()
-        ):
-            rows.append(row)
-    rows.sort(key=lambda r: r["name"])
+    names = user_names(list(by_owner) + list(received))
+    rows = [
+        _owner_row(uid, names.get(uid, ""), by_owner.get(uid, {}), received.get(uid))
+        for uid in set(by_owner) | set(received)
+    ]
+    rows = sorted((row for row in rows if _has_figures(row)), key=lambda r: r["name"])
     total = {
         key: money(sum(r[key] for r in rows))
         for key in ("planned", "collected", "received_in_period", "overdue")

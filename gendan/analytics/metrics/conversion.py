@@ -21,12 +21,8 @@ def _tz():
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def conversion(*, actor, f: MetricFilter, group_by: str = "owner") -> dict:
-    """Leads created in the period and how many of them were converted; deals closed in the
-    period and how many of them were won."""
-    if group_by not in GROUPS:
-        raise ValidationFailed(errors={"group_by": _("Use owner, source or month.")})
-    leads = f.in_period(f.leads(Lead.objects.visible_to(actor)), "created_at")
+def _group_expressions(group_by: str):
+    """How leads (by creation) and closed deals (by closing) fall into the groups."""
     lead_group = {
         "owner": F("owner_id"),
         "source": F("source"),
@@ -37,14 +33,11 @@ def conversion(*, actor, f: MetricFilter, group_by: str = "owner") -> dict:
         "source": Coalesce(F("lead__source"), Value(""), output_field=CharField()),
         "month": TruncMonth("closed_at", tzinfo=_tz()),
     }[group_by]
-    converted = Q(status=LeadStatus.CONVERTED) | Q(converted_at__isnull=False)
-    lead_rows = (
-        leads.annotate(grp=lead_group)
-        .order_by()
-        .values("grp")
-        .annotate(leads=Count("pk"), converted=Count("pk", filter=converted))
-    )
-    deal_rows = closed_deal_counts(actor=actor, f=f, group=deal_group)
+    return lead_group, deal_group
+
+
+def _merged(lead_rows, deal_rows) -> dict:
+    """Group key → {leads, converted, won, lost}."""
     merged: dict = {}
     for r in lead_rows:
         merged.setdefault(r["grp"], {"leads": 0, "converted": 0, "won": 0, "lost": 0})
@@ -52,9 +45,14 @@ def conversion(*, actor, f: MetricFilter, group_by: str = "owner") -> dict:
     for r in deal_rows:
         merged.setdefault(r["grp"], {"leads": 0, "converted": 0, "won": 0, "lost": 0})
         merged[r["grp"]].update(won=r["won"], lost=r["lost"])
+    return merged
+
+
+def _labelled(group_by: str, merged: dict) -> list[tuple]:
+    """(key, label, figures) per group: a person's name, a source's label, or the month."""
     names = user_names(merged) if group_by == "owner" else {}
     sources = dict(LeadSource.choices)
-    rows = []
+    out = []
     for key, m in merged.items():
         if group_by == "owner":
             label = names.get(key, "")
@@ -63,18 +61,38 @@ def conversion(*, actor, f: MetricFilter, group_by: str = "owner") -> dict:
         else:
             key = key.strftime("%Y-%m") if key else ""
             label = key
-        rows.append(
-            {
-                "key": key,
-                "label": label,
-                "leads": m["leads"],
-                "converted_leads": m["converted"],
-                "lead_conversion_rate": ratio(m["converted"], m["leads"]),
-                "deals_closed": m["won"] + m["lost"],
-                "deals_won": m["won"],
-                "win_rate": ratio(m["won"], m["won"] + m["lost"]),
-            }
-        )
+        out.append((key, label, m))
+    return out
+
+
+def conversion(*, actor, f: MetricFilter, group_by: str = "owner") -> dict:
+    """Leads created in the period and how many of them were converted; deals closed in the
+    period and how many of them were won."""
+    if group_by not in GROUPS:
+        raise ValidationFailed(errors={"group_by": _("Use owner, source or month.")})
+    leads = f.in_period(f.leads(Lead.objects.visible_to(actor)), "created_at")
+    lead_group, deal_group = _group_expressions(group_by)
+    converted = Q(status=LeadStatus.CONVERTED) | Q(converted_at__isnull=False)
+    lead_rows = (
+        leads.annotate(grp=lead_group)
+        .order_by()
+        .values("grp")
+        .annotate(leads=Count("pk"), converted=Count("pk", filter=converted))
+    )
+    deal_rows = closed_deal_counts(actor=actor, f=f, group=deal_group)
+    rows = [
+        {
+            "key": key,
+            "label": label,
+            "leads": m["leads"],
+            "converted_leads": m["converted"],
+            "lead_conversion_rate": ratio(m["converted"], m["leads"]),
+            "deals_closed": m["won"] + m["lost"],
+            "deals_won": m["won"],
+            "win_rate": ratio(m["won"], m["won"] + m["lost"]),
+        }
+        for key, label, m in _labelled(group_by, _merged(lead_rows, deal_rows))
+    ]
     rows.sort(key=lambda r: str(r["key"]) if group_by == "month" else r["label"])
     leads_total = sum(r["leads"] for r in rows)
     converted_total = sum(r["converted_leads"] for r in rows)

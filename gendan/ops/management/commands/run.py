@@ -39,6 +39,20 @@ class Command(BaseCommand):
             self.stdout.write("First run: loading the demo organisation...")
             logins = demo_load(size="small", seed=1)
 
+        children = self._start(host, port, web_workers)
+        url = f"http://{host}:{port}"
+        self.stdout.write(self.style.SUCCESS(f"\nGendan is running at {url}"))
+        self.stdout.write(f"  Web app:   {url}/  (log in with an account below)")
+        self.stdout.write(f"  API docs:  {url}/api/v1/docs")
+        self.stdout.write(f"  Admin:     {url}/admin/")
+        self._print_logins(logins)
+        self.stdout.write("Press Ctrl-C to stop.\n")
+        code = self._supervise(children)
+        if code:
+            sys.exit(code)
+
+    def _start(self, host: str, port: int, web_workers: int) -> list[subprocess.Popen]:
+        """The web server (gunicorn) and the worker (Huey), as child processes."""
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gendan.settings"}
         env["GENDAN_DATA_DIR"] = str(settings.DATA_DIR)
         web = subprocess.Popen(
@@ -59,15 +73,10 @@ class Command(BaseCommand):
             env=env,
         )
         worker = subprocess.Popen([sys.executable, "-m", "gendan", "run_huey"], env=env)
-        children = [web, worker]
+        return [web, worker]
 
-        url = f"http://{host}:{port}"
-        self.stdout.write(self.style.SUCCESS(f"\nGendan is running at {url}"))
-        self.stdout.write(f"  Web app:   {url}/  (log in with an account below)")
-        self.stdout.write(f"  API docs:  {url}/api/v1/docs")
-        self.stdout.write(f"  Admin:     {url}/admin/")
-        self._print_logins(logins)
-        self.stdout.write("Press Ctrl-C to stop.\n")
+    def _supervise(self, children: list[subprocess.Popen]) -> int:
+        """Wait until Ctrl-C, SIGTERM or a child's exit, then stop them all; the exit code."""
 
         def stop(*_args):
             raise KeyboardInterrupt
@@ -94,8 +103,7 @@ class Command(BaseCommand):
                     child.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     child.kill()
-        if code:
-            sys.exit(code)
+        return code
 
     def _print_logins(self, logins) -> None:
         if logins:
