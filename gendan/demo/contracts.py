@@ -47,6 +47,57 @@ def write_contracts(demo: Demo, won: list[DealPlan]) -> None:
         Sequence.objects.update_or_create(key=key, defaults={"value": value})
 
 
+def _collect(demo: Demo, subject, contract_id: int, owner, schedule, *, signed, terminated):
+    """The payments of a signed contract, installment by installment: per installment id
+    what it received, the total received and the day of the last payment."""
+    paid_plans = dict.fromkeys((pk for pk, _due, _share in schedule), Decimal(0))
+    received, last_paid = Decimal(0), None
+    if signed is None:
+        return paid_plans, received, last_paid
+    for pk, due, share in schedule:
+        payments = _payments(demo, due, share, signed, terminated)
+        paid = sum((a for _t, a in payments), Decimal(0))
+        paid_plans[pk] = paid
+        received += paid
+        for t, part in payments:
+            _write_payment(demo, subject, contract_id, pk, t, part, owner)
+            last_paid = t if last_paid is None else max(last_paid, t)
+    return paid_plans, received, last_paid
+
+
+def _write_plans(demo: Demo, contract_id: int, schedule, paid_plans: dict, created) -> None:
+    for sequence, (pk, due, share) in enumerate(schedule, start=1):
+        demo.rows.add(
+            PaymentPlan,
+            id=pk,
+            contract_id=contract_id,
+            sequence=sequence,
+            due_date=demo.day(due),
+            amount=share,
+            received_amount=paid_plans[pk],
+            notes=PLAN_NOTES.get(sequence, "") if len(schedule) > 1 else "全款",
+            created_at=demo.at(created),
+            updated_at=demo.at(created),
+        )
+
+
+def _settle(demo: Demo, subject, owner, *, signed, terminated, fully_paid: bool, last_paid):
+    """Where the contract ended up: (status, fulfilled day, termination reason)."""
+    rng = demo.rng
+    if terminated is not None:
+        reason = rng.choice(TERMINATION_REASONS)
+        data = {"reason": reason, "from": ContractStatus.ACTIVE}
+        event(demo, subject, EventKind.CONTRACT_TERMINATED, owner, terminated, data)
+        return ContractStatus.TERMINATED, None, reason
+    if signed is None:
+        return ContractStatus.DRAFT, None, ""
+    if fully_paid and last_paid < -20 and rng.random() < 0.8:
+        fulfilled = min(last_paid + rng.uniform(1, 15), -0.01)
+        event(demo, subject, EventKind.CONTRACT_FULFILLED, owner, fulfilled, {"via": "acceptance"})
+        return ContractStatus.FULFILLED, fulfilled, ""
+    return ContractStatus.ACTIVE, None, ""
+
+
 def _write_contract(demo: Demo, plan: DealPlan, numbers: dict) -> None:
     rng, rows = demo.rng, demo.rows
     owner = plan.owner
@@ -61,68 +112,25 @@ def _write_contract(demo: Demo, plan: DealPlan, numbers: dict) -> None:
     title = f"{plan.name}合同"
     contract_id = rows.reserve(Contract)
     subject = ("contract", contract_id)
-    event(
-        demo,
-        subject,
-        EventKind.CONTRACT_CREATED,
-        owner,
-        created,
-        {"number": number, "title": title, "amount": amount, "currency": "CNY"}
-        | {"deal_id": plan.id},
-    )
-    received = Decimal(0)
-    last_paid = None
-    plans = _installments(demo, amount, signed if signed is not None else created)
-    plan_ids = [rows.reserve(PaymentPlan) for _plan in plans]
-    paid_plans = dict.fromkeys(plan_ids, Decimal(0))
+    money = {"amount": amount, "currency": "CNY"}
+    data = {"number": number, "title": title, **money, "deal_id": plan.id}
+    event(demo, subject, EventKind.CONTRACT_CREATED, owner, created, data)
+    installments = _installments(demo, amount, signed if signed is not None else created)
+    schedule = [(rows.reserve(PaymentPlan), due, share) for due, share in installments]
     terminated = None
     if signed is not None:
-        event(
-            demo,
-            subject,
-            EventKind.CONTRACT_ACTIVATED,
-            owner,
-            signed,
-            {"signed_at": demo.day(signed).isoformat(), "amount": amount, "currency": "CNY"},
-        )
+        data = {"signed_at": demo.day(signed).isoformat(), **money}
+        event(demo, subject, EventKind.CONTRACT_ACTIVATED, owner, signed, data)
         if signed < -30 and rng.random() < 0.04:
             terminated = rng.uniform(signed + 5, -0.5)
-        for pk, (due, share) in zip(plan_ids, plans, strict=True):
-            payments = _payments(demo, due, share, signed, terminated)
-            paid = sum((a for _t, a in payments), Decimal(0))
-            paid_plans[pk] = paid
-            received += paid
-            for t, part in payments:
-                _write_payment(demo, subject, contract_id, pk, t, part, owner)
-                last_paid = t if last_paid is None else max(last_paid, t)
-    for sequence, (pk, (due, share)) in enumerate(zip(plan_ids, plans, strict=True), start=1):
-        rows.add(
-            PaymentPlan,
-            id=pk,
-            contract_id=contract_id,
-            sequence=sequence,
-            due_date=demo.day(due),
-            amount=share,
-            received_amount=paid_plans[pk],
-            notes=PLAN_NOTES.get(sequence, "") if len(plans) > 1 else "全款",
-            created_at=demo.at(created),
-            updated_at=demo.at(created),
-        )
-    fulfilled = None
-    if terminated is not None:
-        status = ContractStatus.TERMINATED
-        reason = rng.choice(TERMINATION_REASONS)
-        data = {"reason": reason, "from": ContractStatus.ACTIVE}
-        event(demo, subject, EventKind.CONTRACT_TERMINATED, owner, terminated, data)
-    elif signed is None:
-        status = ContractStatus.DRAFT
-    elif received == amount and last_paid < -20 and rng.random() < 0.8:
-        status = ContractStatus.FULFILLED
-        fulfilled = min(last_paid + rng.uniform(1, 15), -0.01)
-        data = {"via": "acceptance"}
-        event(demo, subject, EventKind.CONTRACT_FULFILLED, owner, fulfilled, data)
-    else:
-        status = ContractStatus.ACTIVE
+    paid_plans, received, last_paid = _collect(
+        demo, subject, contract_id, owner, schedule, signed=signed, terminated=terminated
+    )
+    _write_plans(demo, contract_id, schedule, paid_plans, created)
+    status, fulfilled, reason = _settle(
+        demo, subject, owner, signed=signed, terminated=terminated,
+        fully_paid=received == amount, last_paid=last_paid,
+    )  # fmt: skip
     changed = max(t for t in (created, signed, last_paid, terminated, fulfilled) if t is not None)
     rows.add(
         Contract,
@@ -143,7 +151,7 @@ def _write_contract(demo: Demo, plan: DealPlan, numbers: dict) -> None:
         accepted_at=demo.at(fulfilled) if fulfilled is not None else None,
         fulfilled_at=demo.at(fulfilled) if fulfilled is not None else None,
         terminated_at=demo.at(terminated) if terminated is not None else None,
-        termination_reason=reason if terminated is not None else "",
+        termination_reason=reason,
         created_at=demo.at(created),
         updated_at=demo.at(changed),
         version=1 + (signed is not None) + (status != ContractStatus.ACTIVE),

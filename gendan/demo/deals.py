@@ -268,11 +268,11 @@ def plan_collaborators(demo: Demo, plan: DealPlan, opens: list) -> None:
     plan.collaborators = joined
 
 
-def plan_deal_acts(demo: Demo, plan: DealPlan, opens: list) -> None:
-    rng, kind = demo.rng, plan.kind
+def _deal_words(demo: Demo, plan: DealPlan) -> dict:
+    """What the follow-up sentences of a deal fill in."""
     contact = plan.customer.contacts[plan.contact_index][0]
     amount = plan.amount or demo.money()
-    words = {
+    return {
         "name": contact.name,
         "contact": contact.name,
         "company": plan.customer.company.short,
@@ -281,6 +281,44 @@ def plan_deal_acts(demo: Demo, plan: DealPlan, opens: list) -> None:
         "amount": _wan(plan.quote or amount),
         "final": _wan(amount),
     }
+
+
+def _stage_stop(demo: Demo, plan: DealPlan, stage, start: float, end: float, current: bool):
+    """Until when the deal was followed up in a stage: a stalled open deal stopped early; a
+    closed deal's last stage ends at its closing call. (stop, close) — close for a closed deal."""
+    rng, kind = demo.rng, plan.kind
+    stop, close = end, None
+    if current and kind == "open":
+        limit = stage.max_days or 30
+        if end - start > limit:  # stalled: nobody has followed up for a while
+            stop = start + rng.uniform(0.3, 0.7) * limit
+        elif start < -16 and rng.random() < 0.15:
+            stop = rng.uniform(start + 1, -15)
+    if current and kind != "open":
+        close = end - rng.uniform(0.02, 0.3) * min(1.0, end - start)
+        stop = close
+    return stop, close
+
+
+def _closing_act(demo: Demo, plan: DealPlan, close: float, phase: str, words: dict):
+    """The call that won or lost the deal."""
+    if plan.kind == "won":
+        return demo.act(close, "won", plan.kind, plan.owner, words, outcome=Outcome.POSITIVE)
+    return demo.act(
+        close,
+        phase,
+        plan.kind,
+        plan.owner,
+        words,
+        outcome=Outcome.NEGATIVE,
+        summary=LOST_SUMMARIES[plan.lost_reason],
+        changed=plan.lost_reason == "需求变化",
+    )
+
+
+def plan_deal_acts(demo: Demo, plan: DealPlan, opens: list) -> None:
+    rng, kind = demo.rng, plan.kind
+    words = _deal_words(demo, plan)
     used: set[str] = set()
     helpers = {role: (user, t) for user, role, t in plan.collaborators}
     ends = [t for _stage, t in plan.moves[1:]] + ([0.0] if kind == "open" else [])
@@ -288,16 +326,7 @@ def plan_deal_acts(demo: Demo, plan: DealPlan, opens: list) -> None:
     for index, ((stage, start), end) in enumerate(zip(opens, ends, strict=True)):
         phase = stage_phase(demo, stage)
         current = index == len(opens) - 1
-        stop = end
-        if current and kind == "open":
-            limit = stage.max_days or 30
-            if end - start > limit:  # stalled: nobody has followed up for a while
-                stop = start + rng.uniform(0.3, 0.7) * limit
-            elif start < -16 and rng.random() < 0.15:
-                stop = rng.uniform(start + 1, -15)
-        if current and kind != "open":
-            close = end - rng.uniform(0.02, 0.3) * min(1.0, end - start)
-            stop = close
+        stop, close = _stage_stop(demo, plan, stage, start, end, current)
         span = stop - start
         count = min(6, max(1, round(span / rng.uniform(7, 13)))) if span > 0.05 else 0
         helper = helpers.get("se" if phase == "proposal" else "sm")
@@ -306,23 +335,8 @@ def plan_deal_acts(demo: Demo, plan: DealPlan, opens: list) -> None:
             if helper and helper[1] <= t and rng.random() < 0.2:
                 owner = helper[0]
             acts.append(demo.act(t, phase, kind, owner, words, used=used))
-        if current and kind == "won":
-            acts.append(demo.act(close, "won", kind, plan.owner, words, outcome=Outcome.POSITIVE))
-        elif current and kind == "lost":
-            summary = LOST_SUMMARIES[plan.lost_reason]
-            changed = plan.lost_reason == "需求变化"
-            acts.append(
-                demo.act(
-                    close,
-                    phase,
-                    kind,
-                    plan.owner,
-                    words,
-                    outcome=Outcome.NEGATIVE,
-                    summary=summary,
-                    changed=changed,
-                )
-            )
+        if close is not None:
+            acts.append(_closing_act(demo, plan, close, phase, words))
     if not acts:  # a deal opened today: its first call was this morning's
         acts.append(demo.act(opens[0][1] + 0.001, "discovery", kind, plan.owner, words))
     for a, b in pairwise(acts):

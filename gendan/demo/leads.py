@@ -66,8 +66,9 @@ def plan_pool(plan: LeadPlan) -> None:
             plan.pool_t = idle_since + POOL_AFTER_DAYS + 0.001
 
 
-def plan_lead(demo: Demo, plan: LeadPlan) -> None:
-    rng, status = demo.rng, plan.status
+def _lead_words(demo: Demo, plan: LeadPlan) -> dict:
+    """What the lead's sentences fill in; its tags and notes."""
+    rng = demo.rng
     words = {
         "name": plan.person.name,
         "contact": plan.person.name,
@@ -76,17 +77,18 @@ def plan_lead(demo: Demo, plan: LeadPlan) -> None:
         "budget": rng.choice((10, 20, 30, 50, 80, 100, 150, 200)),
         "amount": "",
     }
-    used: set[str] = set()
     plan.tags = rng.sample(LEAD_TAGS, weighted(rng, (0, 1, 2), (40, 40, 20)))
     if plan.source == "referral":
         plan.tags.insert(0, "老客户转介绍")
     if rng.random() < 0.5:
         plan.notes = rng.choice(LEAD_NOTES[plan.source]).format(**words)
-    if status == LeadStatus.NEW:
-        if rng.random() < 0.35:
-            title = f"首次联系{plan.person.name}"
-            plan.todos.append(demo.open_todo(title, plan.owner, plan.owner, plan.t))
-        return
+    return words
+
+
+def _touch_times(demo: Demo, plan: LeadPlan) -> list[float]:
+    """When the owner followed the lead up: the first touch mostly within hours, sometimes
+    days later, then a few more until it was closed (or today)."""
+    rng, status = demo.rng, plan.status
     start = plan.t
     stop = plan.closed_t - 0.01 if plan.closed_t is not None else 0.0
     window = {LeadStatus.CONTACTED: 45, LeadStatus.QUALIFIED: 60}.get(status, 30)
@@ -97,12 +99,41 @@ def plan_lead(demo: Demo, plan: LeadPlan) -> None:
         LeadStatus.DISQUALIFIED: (1, 2),
         LeadStatus.CONVERTED: (1, 4),
     }[status]
-    r = rng.random()  # the first touch: mostly within hours, sometimes days later
+    r = rng.random()
     gap = rng.uniform(0.005, 0.2) if r < 0.45 else rng.uniform(0.2, 1.5) if r < 0.8 else 0
     first = min(start + (gap or rng.uniform(1.5, 7)), max(start + 0.005, stop))
-    times = [first, *demo.times(first, max(first + 0.01, stop), rng.randint(*count) - 1)]
+    return [first, *demo.times(first, max(first + 0.01, stop), rng.randint(*count) - 1)]
+
+
+def _lead_todos(demo: Demo, plan: LeadPlan, last) -> None:
+    """The next follow-up and the odd task of a lead."""
+    rng, status = demo.rng, plan.status
+    open_lead = status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
+    if open_lead and rng.random() < (0.85 if status == LeadStatus.QUALIFIED else 0.6):
+        last.next_t = demo.next_follow_up(last.t, late=last.t < -60)
+    if open_lead and rng.random() < 0.15:
+        title = rng.choice(LEAD_TASKS).format(name=plan.person.name)
+        plan.todos.append(demo.open_todo(title, plan.owner, plan.owner, last.t + 0.002))
+    elif not open_lead and rng.random() < 0.1:
+        title = rng.choice(LEAD_TASKS).format(name=plan.person.name)
+        plan.todos.append(
+            demo.done_todo(title, plan.owner, plan.owner, plan.acts[0].t, plan.closed_t)
+        )
+
+
+def plan_lead(demo: Demo, plan: LeadPlan) -> None:
+    rng, status = demo.rng, plan.status
+    words = _lead_words(demo, plan)
+    used: set[str] = set()
+    if status == LeadStatus.NEW:
+        if rng.random() < 0.35:
+            title = f"首次联系{plan.person.name}"
+            plan.todos.append(demo.open_todo(title, plan.owner, plan.owner, plan.t))
+        return
     mood = "lead_lost" if status == LeadStatus.DISQUALIFIED else "lead"
-    plan.acts = [demo.act(t, "lead", mood, plan.owner, words, used=used) for t in times]
+    plan.acts = [
+        demo.act(t, "lead", mood, plan.owner, words, used=used) for t in _touch_times(demo, plan)
+    ]
     last = plan.acts[-1]
     if status == LeadStatus.QUALIFIED or (status == LeadStatus.CONVERTED and rng.random() < 0.7):
         plan.acts[-1] = last = demo.act(
@@ -119,14 +150,4 @@ def plan_lead(demo: Demo, plan: LeadPlan) -> None:
         plan.reason = rng.choice(DISQUALIFY_REASONS)
     for a, b in pairwise(plan.acts):
         a.next_t = b.t if b.t > a.t + 0.001 else None
-    open_lead = status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED)
-    if open_lead and rng.random() < (0.85 if status == LeadStatus.QUALIFIED else 0.6):
-        last.next_t = demo.next_follow_up(last.t, late=last.t < -60)
-    if open_lead and rng.random() < 0.15:
-        title = rng.choice(LEAD_TASKS).format(name=plan.person.name)
-        plan.todos.append(demo.open_todo(title, plan.owner, plan.owner, last.t + 0.002))
-    elif not open_lead and rng.random() < 0.1:
-        title = rng.choice(LEAD_TASKS).format(name=plan.person.name)
-        plan.todos.append(
-            demo.done_todo(title, plan.owner, plan.owner, plan.acts[0].t, plan.closed_t)
-        )
+    _lead_todos(demo, plan, last)
