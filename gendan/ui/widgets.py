@@ -36,6 +36,23 @@ def datetime_input():
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
+def next_follow_up_field(**kwargs) -> forms.DateTimeField:
+    """ "Next follow-up": a date and time, optional, on every record that is followed up."""
+    return forms.DateTimeField(
+        label=_("Next follow-up"),
+        required=False,
+        widget=datetime_input(),
+        input_formats=DATETIME_FORMATS,
+        **kwargs,
+    )
+
+
+def notes_field(rows: int = 2) -> forms.CharField:
+    return forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
 def half(widget_class=forms.TextInput, **attrs):
     """A widget laid out in half the dialog's width from small screens up."""
     return widget_class(attrs={"col": "col-sm-6", **attrs})

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.activities.choices import Channel, Outcome, SubjectType
+from gendan.ui.widgets import next_follow_up_field
 
 
 def _in_three_days():
@@ -24,12 +25,6 @@ class FollowUpForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    next_follow_up_at = forms.DateTimeField(
-        label=_("Next follow-up"),
-        required=False,
-        initial=_in_three_days,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-    )
+    next_follow_up_at = next_follow_up_field(initial=_in_three_days)
     objection = forms.BooleanField(label=_("Customer raised an objection"), required=False)
     requirement_changed = forms.BooleanField(label=_("Requirement changed"), required=False)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.customers.choices import CustomerSize, CustomerStatus
-from gendan.ui.widgets import OwnedRecordForm, PersonFields, RecordForm
+from gendan.ui.widgets import OwnedRecordForm, PersonFields, RecordForm, notes_field
 
 
 class CustomerForm(OwnedRecordForm):
@@ -38,9 +38,7 @@ class CustomerForm(OwnedRecordForm):
         required=False,
         widget=forms.TextInput(attrs={"col": "col-sm-6"}),
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    notes = notes_field()
 
     field_order = [
         "version",

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.risk import RiskLevel
-from gendan.ui.widgets import DATETIME_FORMATS, OwnedRecordForm, date_input, datetime_input
+from gendan.ui.widgets import OwnedRecordForm, date_input, next_follow_up_field, notes_field
 
 
 class DealForm(OwnedRecordForm):
@@ -28,15 +28,8 @@ class DealForm(OwnedRecordForm):
     risk_level = forms.ChoiceField(
         label=_("Risk"), choices=RiskLevel.choices, widget=forms.Select(attrs={"col": "col-sm-6"})
     )
-    next_follow_up_at = forms.DateTimeField(
-        label=_("Next follow-up"),
-        required=False,
-        widget=datetime_input(),
-        input_formats=DATETIME_FORMATS,
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    next_follow_up_at = next_follow_up_field()
+    notes = notes_field()
 
     field_order = [
         "version",

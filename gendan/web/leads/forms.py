@@ -3,12 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.leads.choices import LeadSource
 from gendan.ui.widgets import (
-    DATETIME_FORMATS,
     OwnedRecordForm,
     PersonFields,
     StyledForm,
-    datetime_input,
     half,
+    next_follow_up_field,
+    notes_field,
 )
 
 
@@ -25,15 +25,8 @@ class LeadForm(PersonFields, OwnedRecordForm):
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separate tags with commas.")
     )
-    next_follow_up_at = forms.DateTimeField(
-        label=_("Next follow-up"),
-        required=False,
-        widget=datetime_input(),
-        input_formats=DATETIME_FORMATS,
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    next_follow_up_at = next_follow_up_field()
+    notes = notes_field(rows=3)
 
     field_order = [
         "version",
