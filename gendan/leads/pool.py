@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gendan.core.versioning import lock_for_update
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead, LeadPoolEvent
 from gendan.org.choices import Scope
@@ -120,13 +121,10 @@ def _check_can_enter(lead: Lead) -> None:
 
 @transaction.atomic
 def lead_move_to_pool(*, actor, lead_id: int, reason: str) -> Lead:
-    """Move a lead to the pool. `actor` None is the system (an automation rule)."""
+    """Move a lead to the pool without the owner's say: an automation rule, with the system
+    actor (`org.system.system_actor()`), or a person who sees the lead."""
     reason = (reason or "").strip()
-    if actor is not None and not Lead.objects.visible_to(actor).filter(pk=lead_id).exists():
-        raise NotFound()
-    lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
-    if lead is None:
-        raise NotFound()
+    lead = lock_for_update(Lead.objects.visible_to(actor), lead_id, expected_version=None)
     _check_can_enter(lead)
     return _enter_pool(lead, actor=actor, reason=reason, at=timezone.now())
 

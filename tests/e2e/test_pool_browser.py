@@ -5,6 +5,7 @@ import pytest
 from gendan.automation import services
 from gendan.leads import pool
 from gendan.leads.models import Lead
+from gendan.org.system import system_actor
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, LeadFactory, TeamFactory, UserFactory
 
@@ -16,7 +17,7 @@ def test_a_rep_claims_a_lead_from_the_public_pool(new_page, screenshot_dir):
     rep = UserFactory(username="sun.li", role_code="ae", display_name="孙丽", team=team)
     former = UserFactory(username="zhou.qi", role_code="ae", display_name="周琪", team=team)
     lead = LeadFactory(owner=former, name="陈晨", company="苏州云启智能科技有限公司")
-    pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason="7 天未跟进")
+    pool.lead_move_to_pool(actor=system_actor(), lead_id=lead.pk, reason="7 天未跟进")
 
     page = new_page(locale="zh-CN")
     log_in(page, rep.username, PASSWORD)

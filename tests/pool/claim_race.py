@@ -25,6 +25,7 @@ from gendan.core.errors import Conflict  # noqa: E402
 from gendan.leads import pool  # noqa: E402
 from gendan.leads.models import Lead, LeadPoolEvent  # noqa: E402
 from gendan.org.models import Role, Team, User  # noqa: E402
+from gendan.org.system import system_actor  # noqa: E402
 
 
 def main() -> dict:
@@ -34,7 +35,7 @@ def main() -> dict:
     former = User.objects.create(username="former", role=ae, team=team)
     reps = [User.objects.create(username=f"rep{i}", role=sdr, team=team) for i in range(2)]
     lead = Lead.objects.create(name="Lead", company="ACME", owner=former)
-    pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason="idle")
+    pool.lead_move_to_pool(actor=system_actor(), lead_id=lead.pk, reason="idle")
     connections.close_all()
     barrier = threading.Barrier(2)
     outcomes = {}

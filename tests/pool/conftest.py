@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from gendan.leads import pool
+from gendan.org.system import system_actor
 from tests.factories import LeadFactory, UserFactory
 
 
@@ -18,7 +19,7 @@ def sdr(org):
 def pooled_lead(owner, reason="No answer for a week", **kwargs):
     """A lead of `owner` moved to the pool by the system."""
     lead = LeadFactory(owner=owner, **kwargs)
-    return pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason=reason)
+    return pool.lead_move_to_pool(actor=system_actor(), lead_id=lead.pk, reason=reason)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.utils import timezone
 from gendan.activities.models import TimelineEvent
 from gendan.leads import pool
 from gendan.leads.models import LeadPoolEvent
+from gendan.org.system import system_actor
 from tests.factories import LeadFactory, UserFactory
 from tests.pool.conftest import pooled_lead
 
@@ -72,7 +73,7 @@ def test_a_pool_lead_or_a_converted_lead_cannot_be_released(org, api):
 
 def test_the_system_moves_a_lead_to_the_pool(org):
     lead = LeadFactory(owner=org.owner)
-    moved = pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason="Idle for 7 days")
+    moved = pool.lead_move_to_pool(actor=system_actor(), lead_id=lead.pk, reason="Idle for 7 days")
     assert moved.in_pool and moved.pool_reason == "Idle for 7 days"
     assert moved.version == lead.version + 1
     timeline = TimelineEvent.objects.get(lead=lead, kind="updated")
@@ -230,7 +231,7 @@ def test_a_pool_lead_is_worked_on_only_after_a_claim(org, api):
     from tests.factories import LeadFactory
 
     lead = LeadFactory(owner=org.owner)
-    pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason="idle")
+    pool.lead_move_to_pool(actor=system_actor(), lead_id=lead.pk, reason="idle")
     client = api(org.peer)
     assert client.patch(f"/leads/{lead.pk}", {"name": "Mine now"}).status_code == 409
     follow_up = {"subject_type": "lead", "subject_id": lead.pk, "summary": "hi"}

@@ -18,6 +18,7 @@ from django.db import connection, connections
 from gendan.core.errors import Conflict
 from gendan.leads import pool
 from gendan.leads.models import Lead, LeadPoolEvent
+from gendan.org.system import system_actor
 from tests.factories import LeadFactory, TeamFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def test_two_simultaneous_claims_let_exactly_one_rep_win():
     former = UserFactory(role_code="ae", team=team)
     reps = [UserFactory(role_code="sdr", team=team) for _ in range(2)]
     lead = LeadFactory(owner=former)
-    pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason="idle")
+    pool.lead_move_to_pool(actor=system_actor(), lead_id=lead.pk, reason="idle")
     barrier = threading.Barrier(2)
     outcomes: dict[int, str] = {}
 

@@ -14,6 +14,7 @@ from gendan.automation.models import ChatChannel, NotificationPreference, Rule, 
 from gendan.core.risk import reason
 from gendan.leads import pool
 from gendan.leads.models import Lead
+from gendan.org.system import system_actor
 from tests.factories import DealFactory, LeadFactory, UserFactory
 
 RULE = {
@@ -257,7 +258,9 @@ def test_chat_channels_are_for_admins_only(org):
 
 def _pool_lead(owner, **fields) -> Lead:
     lead = LeadFactory(owner=owner, **fields)
-    return pool.lead_move_to_pool(actor=None, lead_id=lead.pk, reason="No answer for a week")
+    return pool.lead_move_to_pool(
+        actor=system_actor(), lead_id=lead.pk, reason="No answer for a week"
+    )
 
 
 def test_the_lead_list_shows_own_leads_by_default_and_the_pool_in_its_tab(org):

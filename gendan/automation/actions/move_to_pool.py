@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from gendan.automation import records
 from gendan.automation.actions.base import RunContext
 from gendan.leads import pool
+from gendan.org.system import system_actor
 
 
 def _reason(ctx: RunContext, action: dict) -> str:
@@ -21,6 +22,6 @@ def run(ctx: RunContext, action: dict) -> dict:
     if ctx.record.in_pool:
         return {"in_pool": True, "changed": False}
     reason = _reason(ctx, action)
-    pool.lead_move_to_pool(actor=None, lead_id=ctx.record.pk, reason=reason)
+    pool.lead_move_to_pool(actor=system_actor(), lead_id=ctx.record.pk, reason=reason)
     ctx.record.in_pool = True
     return {"in_pool": True, "changed": True, "reason": reason}
