@@ -453,6 +453,13 @@ def machine() -> dict:
     }
 
 
+def env_backend(env) -> str:
+    """Which database backend the server ran on (SQLite: with or without the writers' gate)."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    out = subprocess.run([*GENDAN, "shell", "-c", code], env=env, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="large", choices=["small", "medium", "large"])
@@ -462,6 +469,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,4,16")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", default="", help="Comma-separated scenario names.")
+    parser.add_argument("--label", default="", help="Appended to the result file's name.")
     args = parser.parse_args()
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
     args.only = {s for s in args.only.split(",") if s}
@@ -482,7 +490,8 @@ def main() -> None:
         stop_server(server)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{date.today().isoformat()}-{database}.json"
+    label = f"-{args.label}" if args.label else ""
+    out = RESULTS / f"{date.today().isoformat()}-{database}{label}.json"
     if load["reused"]:
         # Keep how long the reused set took to load, as measured by the run that loaded it.
         for earlier in sorted(RESULTS.glob(f"*-{database}.json"), reverse=True):
@@ -498,6 +507,7 @@ def main() -> None:
         "load": load,
         "dataset": data["tables"],
         "server": "gendan run (gunicorn, default web workers, Huey worker, schedule off)",
+        "backend": env_backend(env),
         "roles": sorted(data["users"]),
         "scenarios": scenarios,
     }

@@ -123,8 +123,10 @@ DATABASES = {
     }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's SQLite backend, with writers queued on a lock file (gendan/core/db/sqlite3).
-    DATABASES["default"]["ENGINE"] = "gendan.core.db.sqlite3"
+    # Django's SQLite backend, with writers queued on a lock file (gendan/core/db/sqlite3);
+    # GENDAN_SQLITE_WRITE_GATE=0 keeps Django's own (docs/architecture.md, "The SQLite backend").
+    if env.bool("GENDAN_SQLITE_WRITE_GATE", default=True):
+        DATABASES["default"]["ENGINE"] = "gendan.core.db.sqlite3"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the

@@ -143,3 +143,11 @@ def test_host_lists_and_switches_read_from_the_environment(tmp_path):
     assert hosts == ["crm.example.com", "10.0.0.5"]
     assert debug is True
     assert workers["consumer"]["workers"] == 5
+
+
+def test_the_sqlite_writers_gate_can_be_turned_off(tmp_path):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    gated = _gendan(["shell", "-v", "0", "-c", code], tmp_path)
+    stock = _gendan(["shell", "-v", "0", "-c", code], tmp_path, GENDAN_SQLITE_WRITE_GATE="0")
+    assert gated.stdout.strip() == "gendan.core.db.sqlite3"
+    assert stock.stdout.strip() == "django.db.backends.sqlite3"
