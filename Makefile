@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: install lint
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Collect the translatable strings into the Chinese catalogue, then compile it.
+messages: install
+	cd gendan && ../$(BIN)/python -m django makemessages -l zh_Hans --no-obsolete --no-location --settings=gendan.settings
+	cd gendan && ../$(BIN)/python -m django compilemessages --settings=gendan.settings
 
 clean:
 	rm -rf $(VENV) var

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
+    "axes",  # failed logins, limited (gendan/org/lockout.py)
     "gendan.core",
     "gendan.org",
     "gendan.ui",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gendan.core.middleware.ApiJsonErrorsMiddleware",
     "gendan.core.middleware.DomainErrorPagesMiddleware",
+    # Last: turns a lock-out into its answer (the login page again, or the API's 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gendan.urls"
@@ -96,6 +99,28 @@ AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:workbench"
 LOGOUT_REDIRECT_URL = "web:login"
+# django-axes first: it counts and limits failed logins wherever authenticate() is called.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "gendan.org.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_FAILURE_LIMIT = 5  # of the first counter; lockout.LIMITS has each counter's own
+AXES_COOLOFF_TIME = "gendan.org.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each address's pause ends on its own clock
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the back-off counts an address's failures of the day
+AXES_LOCKOUT_CALLABLE = "gendan.web.auth.lockout_response"
+AXES_VERBOSE = False  # gendan.auth logs each lock-out in one line
+# Behind N reverse proxies (GENDAN_PROXY_COUNT=N), the client's address is the one the
+# nearest proxy put into X-Forwarded-For; else the connection's own address.
+AXES_IPWARE_PROXY_COUNT = env.int("GENDAN_PROXY_COUNT", default=0) or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 TEMPLATES = [
     {
@@ -249,7 +274,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("GENDAN_LOG_LEVEL", default="INFO")},
-    "loggers": {"huey": {"level": env.str("GENDAN_LOG_LEVEL", default="INFO"), "propagate": False}},
+    "loggers": {
+        "huey": {"level": env.str("GENDAN_LOG_LEVEL", default="INFO"), "propagate": False},
+        # one line per login failure and lock-out, not every check it makes
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Gendan -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ def test_errors_in_chinese_by_default_and_english_on_request(db, client):
         "/api/v1/auth/token", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
     # then the message follows Accept-Language, the field key stays the same
-    assert zh.status_code == en.status_code == 422
+    assert zh.status_code == en.status_code == 401
     assert zh.json()["errors"]["password"] == "用户名或密码错误。"
     assert en.json()["errors"]["password"] == "Wrong username or password."
 

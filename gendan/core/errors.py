@@ -21,6 +21,24 @@ class DomainError(Exception):
         return body
 
 
+class Unauthenticated(DomainError):
+    """No user, or wrong credentials."""
+
+    status = 401
+    default_detail = _("Authentication required.")
+
+
+class TooManyRequests(DomainError):
+    """Over a limit; `retry_after` seconds until the next try may succeed (Retry-After)."""
+
+    status = 429
+    default_detail = _("Too many requests. Try again later.")
+
+    def __init__(self, detail=None, *, retry_after: int, **kwargs):
+        super().__init__(detail, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
 class NotFound(DomainError):
     """Missing, or outside the caller's scope: both answer the same."""
 

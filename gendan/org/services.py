@@ -10,8 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gendan.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    Unauthenticated,
+    ValidationFailed,
+)
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.org.lockout import lockout_message, log_lockout
 from gendan.org.models import ApiToken, Role, Team, User
 from gendan.org.people import people_changed
 
@@ -36,10 +44,15 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     return token, key
 
 
-def token_login(*, username: str, password: str, name: str = "") -> str:
-    user = authenticate(username=username, password=password)
+def token_login(*, request, username: str, password: str, name: str = "") -> str:
+    """A token for a username and password. `request` is the one asking: failed logins are
+    counted per address and account (org/lockout.py), as on the login page."""
+    user = authenticate(request, username=username, password=password)
     if user is None:
-        raise ValidationFailed(
+        if getattr(request, "axes_locked_out", False):
+            minutes = log_lockout(request, username)
+            raise TooManyRequests(lockout_message(minutes), retry_after=minutes * 60)
+        raise Unauthenticated(
             _("Wrong username or password."),
             errors={"password": _("Wrong username or password.")},
         )

@@ -1,40 +1,33 @@
-"""Log in with a rate limit: a few failures per address and username, then a pause."""
+"""Log in and change a password. Failed logins are limited by django-axes (org/lockout.py):
+here only the page a locked-out person sees."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-MAX_FAILURES = 5
-WINDOW_SECONDS = 15 * 60
+from gendan.org.lockout import lockout_message, log_lockout
 
 
-def _key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    username = (request.POST.get("username") or "").strip().lower()
-    return f"gendan:login-failures:{address}:{username}"
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page again, saying how long to wait (429). The API
+    has already answered in JSON with Retry-After (org.services.token_login)."""
+    if request.path.startswith("/api/") and original_response is not None:
+        return original_response
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    minutes = log_lockout(request, username)
+    form = AuthenticationForm(request, initial={"username": username})
+    form.cleaned_data = {}
+    form.add_error(None, lockout_message(minutes))
+    response = render(request, LoginView.template_name, {"form": form}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        key = _key(request)
-        if cache.get(key, 0) >= MAX_FAILURES:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 200:  # the form was shown again: a failure
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, WINDOW_SECONDS)
-        else:
-            cache.delete(key)
-        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

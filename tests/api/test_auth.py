@@ -60,9 +60,9 @@ def test_tokens_are_stored_only_hashed(org, api):
         {"username": "nobody", "password": PASSWORD},
     ],
 )
-def test_wrong_credentials_answer_422(org, api, credentials):
+def test_wrong_credentials_answer_401(org, api, credentials):
     response = api().post("/auth/token", credentials)
-    assert response.status_code == 422
+    assert response.status_code == 401
     assert "password" in response.json()["errors"]
     assert not ApiToken.objects.exists()
 
@@ -71,7 +71,7 @@ def test_inactive_user_cannot_get_a_token(org, api):
     org.peer.is_active = False
     org.peer.save()
     response = api().post("/auth/token", {"username": "peer", "password": PASSWORD})
-    assert response.status_code == 422
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize("path", RESOURCES)

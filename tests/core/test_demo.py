@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Max, Min
+from django.test import RequestFactory
 from django.utils import timezone
 
 from gendan import demo
@@ -74,7 +75,10 @@ def test_demo_command_loads_the_small_organisation_in_bulk(db, django_assert_max
         assert team.manager.role.code == "sm" and team.manager.team_id == team.pk
         assert set(team.members.values_list("role__code", flat=True)) == ROLES
     # every demo user logs in with the shared password
-    assert authenticate(username="south_am", password=demo.PASSWORD) is not None
+    assert (
+        authenticate(RequestFactory().post("/login/"), username="south_am", password=demo.PASSWORD)
+        is not None
+    )
 
 
 def test_demo_histories_are_consistent(db):

@@ -47,8 +47,12 @@ def test_login_then_logout(db):
 def test_login_is_rate_limited(db):
     UserFactory(username="wang", password="S3cret-pass!")
     client = Client()
-    for _ in range(5):
+    for _ in range(4):
         assert client.post("/login/", {"username": "wang", "password": "bad"}).status_code == 200
+    # the fifth failure locks the account from this address, and says for how long
+    fifth = client.post("/login/", {"username": "wang", "password": "bad"})
+    assert fifth.status_code == 429
+    assert "15" in fifth.content.decode()
     # then even the right password is refused for a while
     response = client.post("/login/", {"username": "wang", "password": "S3cret-pass!"})
     assert response.status_code == 429
