@@ -1,7 +1,10 @@
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from typing import Annotated
 
+from django.db.models import Q
 from django.urls import reverse
-from ninja import Schema
+from django.utils import timezone
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
 from gendan.activities.choices import (
@@ -12,6 +15,8 @@ from gendan.activities.choices import (
     TaskPriority,
     TaskStatus,
 )
+from gendan.activities.subjects import SUBJECT_FIELDS
+from gendan.core.filters import ListFilter, Since, Until
 
 
 class ActivityOut(Schema):
@@ -56,7 +61,16 @@ class ActivityPatch(Schema):
     version: int | None = None
 
 
-class ActivityFilter(Schema):
+class BySubject:
+    """For the filters of rows about a record: `subject_id` is an id of the `subject_type`."""
+
+    def filter_subject_id(self, value) -> Q:
+        if not (value and self.subject_type):
+            return Q()
+        return Q(**{SUBJECT_FIELDS[self.subject_type]: value})
+
+
+class ActivityFilter(BySubject, ListFilter):
     subject_type: SubjectType | None = None
     subject_id: int | None = None
     owner_id: int | None = None
@@ -64,9 +78,12 @@ class ActivityFilter(Schema):
     outcome: Outcome | None = None
     objection: bool | None = None
     requirement_changed: bool | None = None
-    occurred_from: datetime | None = None
-    occurred_to: datetime | None = None
+    occurred_from: Annotated[Since, FilterLookup("occurred_at__gte")] = None
+    occurred_to: Annotated[Until, FilterLookup("occurred_at__lt")] = None
     q: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("summary",))
 
 
 class TaskOut(Schema):
@@ -107,7 +124,13 @@ class TaskPatch(Schema):
     version: int | None = None
 
 
-class TaskFilter(Schema):
+def _today_bounds(now):
+    local = timezone.localtime(now)
+    start = timezone.make_aware(datetime.combine(local.date(), time.min), local.tzinfo)
+    return start, start + timedelta(days=1)
+
+
+class TaskFilter(BySubject, ListFilter):
     assignee_id: int | None = None
     status: TaskStatus | None = None
     priority: TaskPriority | None = None
@@ -116,6 +139,19 @@ class TaskFilter(Schema):
     subject_id: int | None = None
     q: str | None = None
     ordering: str | None = None
+
+    def filter_due(self, value) -> Q:
+        """Open tasks due today, or past their due moment."""
+        now = timezone.now()
+        if value == "today":
+            start, end = _today_bounds(now)
+            return Q(status=TaskStatus.OPEN, due_at__gte=start, due_at__lt=end)
+        if value == "overdue":
+            return Q(status=TaskStatus.OPEN, due_at__lt=now)
+        return Q()
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("title",))
 
 
 class TimelineFilter(Schema):
@@ -249,9 +285,12 @@ class NotificationOut(Schema):
         return obj.actor.name if obj.actor_id else None
 
 
-class NotificationFilter(Schema):
+class NotificationFilter(ListFilter):
     unread: bool | None = None
     kind: NotificationKind | None = None
+
+    def filter_unread(self, value) -> Q:
+        return Q() if value is None else Q(read_at__isnull=value)
 
 
 class UnreadCountOut(Schema):

@@ -1,17 +1,13 @@
 """Reads of a user's notifications: each user sees their own and nobody else's."""
 
 from gendan.activities.models import Notification
+from gendan.activities.schemas import NotificationFilter
 from gendan.core.errors import NotFound
-from gendan.core.selectors import exact_filters
 
 
-def notification_list(*, actor, filters: dict):
+def notification_list(*, actor, filters: NotificationFilter | dict):
     qs = Notification.objects.filter(recipient_id=actor.pk).select_related("actor")
-    unread = filters.get("unread")
-    if unread is not None:
-        qs = qs.filter(read_at__isnull=unread)
-    qs = exact_filters(qs, filters, ("kind",))
-    return qs.order_by("-created_at", "-id")
+    return NotificationFilter.of(filters).apply(qs).order_by("-created_at", "-id")
 
 
 def notification_get(*, actor, notification_id: int) -> Notification:

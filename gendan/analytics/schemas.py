@@ -64,3 +64,10 @@ class ReportFilter(Schema):
     pipeline_id: int | None = None
     source: LeadSource | None = None
     format: str | None = Field(None, description="json (default), csv or xlsx")
+
+
+class WeeklyFilter(Schema):
+    """The weekly review page's: `at`, a date in the week after the one reviewed; a team."""
+
+    at: date | None = None
+    team_id: int | None = None

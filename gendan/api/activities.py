@@ -43,7 +43,7 @@ timeline_router = Router(tags=["timeline"])
 def activity_list(
     request: HttpRequest, filters: ActivityFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.activity_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.activity_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 
@@ -81,7 +81,7 @@ def activity_delete(request: HttpRequest, activity_id: int):
 def task_list(
     request: HttpRequest, filters: TaskFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.task_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.task_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 
@@ -241,9 +241,7 @@ def notification_list(
     request: HttpRequest, filters: NotificationFilter = Query(...), page: PageParams = Query(...)
 ):
     """Your notifications, newest first; `unread=true` for the unread ones."""
-    qs = notification_selectors.notification_list(
-        actor=actor(request), filters=filters.model_dump()
-    )
+    qs = notification_selectors.notification_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

@@ -25,9 +25,7 @@ contacts_router = Router(tags=["contacts"])
 def customer_list(
     request: HttpRequest, filters: CustomerFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.customer_list(
-        figures=visit_figures, actor=actor(request), filters=filters.model_dump()
-    )
+    qs = selectors.customer_list(figures=visit_figures, actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 
@@ -73,7 +71,7 @@ def customer_delete(request: HttpRequest, customer_id: int):
 def contact_list(
     request: HttpRequest, filters: ContactFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.contact_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.contact_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

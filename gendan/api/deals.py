@@ -114,7 +114,7 @@ def stage_delete(request: HttpRequest, pipeline_id: int, stage_id: int):
 def deal_list(
     request: HttpRequest, filters: DealFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.deal_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.deal_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

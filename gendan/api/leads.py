@@ -24,7 +24,7 @@ router = Router(tags=["leads"])
 def lead_list(
     request: HttpRequest, filters: LeadFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.lead_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.lead_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

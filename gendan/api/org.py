@@ -72,7 +72,7 @@ def me(request: HttpRequest):
 def user_list(
     request: HttpRequest, filters: UserFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = selectors.user_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.user_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

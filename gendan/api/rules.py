@@ -25,7 +25,7 @@ def rule_list(
     request: HttpRequest, filters: RuleFilter = Query(...), page: PageParams = Query(...)
 ):
     """Automation rules (admin, sales managers and operations may read them)."""
-    qs = selectors.rule_list(actor=actor(request), filters=filters.model_dump())
+    qs = selectors.rule_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 
@@ -82,5 +82,5 @@ def run_list(
     page: PageParams = Query(...),
 ):
     """Each firing of the rule: record, time, outcome (done, skipped, failed) and error."""
-    qs = selectors.run_list(actor=actor(request), rule_id=rule_id, filters=filters.model_dump())
+    qs = selectors.run_list(actor=actor(request), rule_id=rule_id, filters=filters)
     return paginate(qs, page.page, page.page_size)

@@ -1,10 +1,12 @@
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from django.db.models import Q
+from ninja import FilterLookup, Schema
 from pydantic import Field, model_validator
 
 from gendan.automation.choices import RuleObject, RunOutcome, TriggerType
+from gendan.core.filters import ListFilter
 
 
 class RuleOut(Schema):
@@ -46,11 +48,14 @@ class RulePatch(Schema):
     version: int | None = None
 
 
-class RuleFilter(Schema):
+class RuleFilter(ListFilter):
     object: RuleObject | None = None
     enabled: bool | None = None
-    trigger: TriggerType | None = None
+    trigger: Annotated[TriggerType | None, FilterLookup("trigger__type")] = None
     q: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("name",))
 
 
 class RecordRef(Schema):
@@ -110,9 +115,12 @@ class RunOut(Schema):
     error: str
 
 
-class RunFilter(Schema):
+class RunFilter(ListFilter):
     outcome: RunOutcome | None = None
     object_id: int | None = None
+
+    def filter_object_id(self, value) -> Q:
+        return Q(object_id=value) if value else Q()
 
 
 class TemplateOut(Schema):

@@ -10,8 +10,8 @@ from gendan.automation.actions import RunContext
 from gendan.automation.choices import RunOutcome
 from gendan.automation.models import Rule, RuleRun
 from gendan.automation.rules import model_for
+from gendan.automation.schemas import RuleFilter, RunFilter
 from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
-from gendan.core.selectors import text_search
 from gendan.org.permissions import can
 from gendan.sales.models import Contract
 
@@ -21,19 +21,12 @@ def require_rule_reader(actor) -> None:
         raise PermissionDenied(_("Only administrators, sales managers and operations see rules."))
 
 
-def rule_list(*, actor, filters: dict):
+def rule_list(*, actor, filters: RuleFilter | dict):
     require_rule_reader(actor)
-    qs = Rule.objects.all()
-    if filters.get("object"):
-        qs = qs.filter(object=filters["object"])
-    if filters.get("enabled") is not None:
-        qs = qs.filter(enabled=filters["enabled"])
-    if filters.get("trigger"):
-        qs = qs.filter(trigger__type=filters["trigger"])
-    return text_search(qs, filters.get("q"), ("name",)).order_by("id")
+    return RuleFilter.of(filters).apply(Rule.objects.all()).order_by("id")
 
 
-def rule_list_with_stats(*, actor, filters: dict):
+def rule_list_with_stats(*, actor, filters: RuleFilter | dict):
     """`rule_list` with each rule's last run time and its runs counted by outcome (one query)."""
     return rule_list(actor=actor, filters=filters).annotate(
         last_run_at=Max("runs__at"),
@@ -51,14 +44,9 @@ def rule_get(*, actor, rule_id: int) -> Rule:
     return rule
 
 
-def run_list(*, actor, rule_id: int, filters: dict):
+def run_list(*, actor, rule_id: int, filters: RunFilter | dict):
     rule = rule_get(actor=actor, rule_id=rule_id)
-    qs = RuleRun.objects.filter(rule=rule)
-    if filters.get("outcome"):
-        qs = qs.filter(outcome=filters["outcome"])
-    if filters.get("object_id"):
-        qs = qs.filter(object_id=filters["object_id"])
-    return qs.order_by("-at", "-id")
+    return RunFilter.of(filters).apply(RuleRun.objects.filter(rule=rule)).order_by("-at", "-id")
 
 
 def template_list(*, actor) -> list[dict]:

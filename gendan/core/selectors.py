@@ -23,22 +23,28 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
-def text_search(
-    queryset: QuerySet, q: str | None, fields: tuple[str, ...], *, phone=None
-) -> QuerySet:
+def search_q(q: str | None, fields: tuple[str, ...], *, phone=None) -> Q:
     """Rows where one of `fields` contains `q`. When `q` is a phone number and `phone` is given
     (a field name, or a function of the digits answering a Q), rows whose phone starts with it:
-    an index lookup instead of reading every row of a big table."""
+    an index lookup instead of reading every row of a big table. No condition for a blank `q`."""
     q = (q or "").strip()
     if not q:
-        return queryset
+        return Q()
     digits = phone_digits(q) if phone is not None else None
     if digits:
-        return queryset.filter(phone(digits) if callable(phone) else prefix_q(phone, digits))
+        return phone(digits) if callable(phone) else prefix_q(phone, digits)
     cond = Q()
     for field in fields:
         cond |= Q(**{f"{field}__icontains": q})
-    return queryset.filter(cond)
+    return cond
+
+
+def text_search(
+    queryset: QuerySet, q: str | None, fields: tuple[str, ...], *, phone=None
+) -> QuerySet:
+    """`queryset` narrowed by `search_q`."""
+    cond = search_q(q, fields, phone=phone)
+    return queryset.filter(cond) if cond else queryset
 
 
 def exact_filters(queryset: QuerySet, filters: dict, fields: tuple[str, ...]) -> QuerySet:

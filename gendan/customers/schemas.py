@@ -1,12 +1,17 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Schema
+from django.db.models import Q
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter, Since, Until
 from gendan.core.money import rounded
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
+from gendan.core.selectors import prefix_q
 from gendan.customers.choices import CustomerSize, CustomerStatus
+from gendan.customers.models import Contact
 
 
 class CustomerOut(Schema):
@@ -71,7 +76,18 @@ class CustomerPatch(Schema):
     version: int | None = None
 
 
-class CustomerFilter(Schema):
+def contact_phone_q(field: str):
+    """For a `q` search (`phone=`) on records found through their customer's contacts: rows
+    whose `field` names the customer of a contact whose phone starts with the digits."""
+
+    def build(digits: str) -> Q:
+        customers = Contact.objects.filter(prefix_q("phone", digits)).values("customer_id")
+        return Q(**{f"{field}__in": customers})
+
+    return build
+
+
+class CustomerFilter(ListFilter):
     q: str | None = None
     status: CustomerStatus | None = None
     owner_id: int | None = None
@@ -79,9 +95,12 @@ class CustomerFilter(Schema):
     region: str | None = None
     size: CustomerSize | None = None
     risk_level: RiskLevel | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
+    created_from: Annotated[Since, FilterLookup("created_at__gte")] = None
+    created_to: Annotated[Until, FilterLookup("created_at__lt")] = None
     ordering: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("name", "website", "address"), phone=contact_phone_q("id"))
 
 
 class ContactOut(Schema):
@@ -123,7 +142,10 @@ class ContactPatch(Schema):
     version: int | None = None
 
 
-class ContactFilter(Schema):
+class ContactFilter(ListFilter):
     q: str | None = None
     customer_id: int | None = None
     is_primary: bool | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("name", "phone", "email", "wechat"), phone="phone")

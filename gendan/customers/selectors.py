@@ -1,16 +1,11 @@
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from gendan.core.errors import NotFound
-from gendan.core.selectors import (
-    exact_filters,
-    ordered,
-    prefix_q,
-    range_filters,
-    text_search,
-)
+from gendan.core.selectors import ordered
 from gendan.customers.models import Contact, Customer
+from gendan.customers.schemas import ContactFilter, CustomerFilter
 
 CUSTOMER_ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
 
@@ -25,29 +20,10 @@ def _customers(actor, figures: Figures | None) -> QuerySet:
     return figures(qs) if figures else qs
 
 
-def contact_phone_q(field: str):
-    """For `text_search(phone=...)` on records found through their customer's contacts: rows
-    whose `field` names the customer of a contact whose phone starts with the digits."""
-
-    def build(digits: str) -> Q:
-        customers = Contact.objects.filter(prefix_q("phone", digits)).values("customer_id")
-        return Q(**{f"{field}__in": customers})
-
-    return build
-
-
-def customer_list(*, actor, filters: dict, figures: Figures | None = None):
-    qs = _customers(actor, figures)
-    qs = text_search(
-        qs, filters.get("q"), ("name", "website", "address"), phone=contact_phone_q("id")
-    )
-    qs = exact_filters(
-        qs, filters, ("status", "owner_id", "industry", "region", "size", "risk_level")
-    )
-    qs = range_filters(
-        qs, filters, {"created_from": "created_at__gte", "created_to": "created_at__lt"}
-    )
-    return ordered(qs, filters.get("ordering"), CUSTOMER_ORDERING, "-created_at")
+def customer_list(*, actor, filters: CustomerFilter | dict, figures: Figures | None = None):
+    filters = CustomerFilter.of(filters)
+    qs = filters.apply(_customers(actor, figures))
+    return ordered(qs, filters.ordering, CUSTOMER_ORDERING, "-created_at")
 
 
 def customer_get(*, actor, customer_id: int, figures: Figures | None = None) -> Customer:
@@ -57,11 +33,9 @@ def customer_get(*, actor, customer_id: int, figures: Figures | None = None) -> 
     return customer
 
 
-def contact_list(*, actor, filters: dict):
+def contact_list(*, actor, filters: ContactFilter | dict):
     qs = Contact.objects.visible_to(actor).select_related("customer")
-    qs = text_search(qs, filters.get("q"), ("name", "phone", "email", "wechat"), phone="phone")
-    qs = exact_filters(qs, filters, ("customer_id", "is_primary"))
-    return qs.order_by("customer_id", "-is_primary", "id")
+    return ContactFilter.of(filters).apply(qs).order_by("customer_id", "-is_primary", "id")
 
 
 def contact_choices(*, actor, customer_id: int):

@@ -1,13 +1,18 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Annotated
 
+from django.db.models import Q
 from django.utils import timezone
-from ninja import Schema
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter, Since, Until
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
 from gendan.core.schemas import CurrencyAmount
+from gendan.customers.schemas import contact_phone_q
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
+from gendan.deals.models import DealCollaborator, Stage
 from gendan.org.choices import RoleCode
 
 
@@ -191,7 +196,16 @@ class DealPatch(Schema):
     version: int | None = None
 
 
-class DealFilter(Schema):
+def stalled_q(stages, now) -> Q:
+    """Open deals longer in their stage than the stage's max_days."""
+    cond = Q(pk__in=[])
+    for stage in stages:
+        if stage.max_days and stage.kind == "open":
+            cond |= Q(stage_id=stage.pk, stage_entered_at__lt=now - timedelta(days=stage.max_days))
+    return cond
+
+
+class DealFilter(ListFilter):
     q: str | None = None
     status: DealStatus | None = None
     pipeline_id: int | None = None
@@ -203,13 +217,27 @@ class DealFilter(Schema):
     lead_id: int | None = None
     risk_level: RiskLevel | None = None
     stalled: bool | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    close_from: date | None = None
-    close_to: date | None = None
-    closed_from: datetime | None = None
-    closed_to: datetime | None = None
+    created_from: Annotated[Since, FilterLookup("created_at__gte")] = None
+    created_to: Annotated[Until, FilterLookup("created_at__lt")] = None
+    close_from: Annotated[date | None, FilterLookup("expected_close_date__gte")] = None
+    close_to: Annotated[date | None, FilterLookup("expected_close_date__lte")] = None
+    closed_from: Annotated[Since, FilterLookup("closed_at__gte")] = None
+    closed_to: Annotated[Until, FilterLookup("closed_at__lt")] = None
     ordering: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("name", "customer__name"), phone=contact_phone_q("customer_id"))
+
+    def filter_collaborator_id(self, value) -> Q:
+        if not value:
+            return Q()
+        return Q(pk__in=DealCollaborator.objects.filter(user_id=value).values("deal_id"))
+
+    def filter_stalled(self, value) -> Q:
+        if value is None:
+            return Q()
+        stalled = stalled_q(Stage.objects.filter(max_days__isnull=False), timezone.now())
+        return stalled if value else ~stalled
 
 
 class MoveIn(Schema):

@@ -1,6 +1,5 @@
 """Reads of pipelines and deals, including the board (看板) and stage history."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,14 +9,10 @@ from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.core.money import cents, reporting_currency
-from gendan.core.selectors import (
-    exact_filters,
-    ordered,
-    range_filters,
-    text_search,
-)
-from gendan.customers.selectors import contact_phone_q
+from gendan.core.selectors import ordered, text_search
+from gendan.customers.schemas import contact_phone_q
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.deals.schemas import DealFilter, stalled_q
 from gendan.deals.totals import column_totals
 from gendan.org.scoping import members_q, team_subtree_ids
 
@@ -59,15 +54,6 @@ def stage_get(*, actor, stage_id: int) -> Stage:
     return stage
 
 
-def _stalled_q(stages, now) -> Q:
-    """Open deals longer in their stage than the stage's max_days."""
-    cond = Q(pk__in=[])
-    for stage in stages:
-        if stage.max_days and stage.kind == "open":
-            cond |= Q(stage_id=stage.pk, stage_entered_at__lt=now - timedelta(days=stage.max_days))
-    return cond
-
-
 def _deal_queryset(actor):
     return (
         Deal.objects.visible_to(actor)
@@ -78,47 +64,10 @@ def _deal_queryset(actor):
     )
 
 
-def deal_list(*, actor, filters: dict):
-    qs = _deal_queryset(actor)
-    qs = text_search(
-        qs, filters.get("q"), ("name", "customer__name"), phone=contact_phone_q("customer_id")
-    )
-    qs = exact_filters(
-        qs,
-        filters,
-        (
-            "status",
-            "pipeline_id",
-            "stage_id",
-            "owner_id",
-            "customer_id",
-            "contact_id",
-            "lead_id",
-            "risk_level",
-        ),
-    )
-    qs = range_filters(
-        qs,
-        filters,
-        {
-            "created_from": "created_at__gte",
-            "created_to": "created_at__lt",
-            "close_from": "expected_close_date__gte",
-            "close_to": "expected_close_date__lte",
-            "closed_from": "closed_at__gte",
-            "closed_to": "closed_at__lt",
-        },
-    )
-    if filters.get("collaborator_id"):
-        qs = qs.filter(
-            pk__in=DealCollaborator.objects.filter(user_id=filters["collaborator_id"]).values(
-                "deal_id"
-            )
-        )
-    if filters.get("stalled") is not None:
-        stalled = _stalled_q(Stage.objects.filter(max_days__isnull=False), timezone.now())
-        qs = qs.filter(stalled) if filters["stalled"] else qs.exclude(stalled)
-    return ordered(qs, filters.get("ordering"), DEAL_ORDERING, "-created_at")
+def deal_list(*, actor, filters: DealFilter | dict):
+    filters = DealFilter.of(filters)
+    qs = filters.apply(_deal_queryset(actor))
+    return ordered(qs, filters.ordering, DEAL_ORDERING, "-created_at")
 
 
 def deal_get(*, actor, deal_id: int) -> Deal:
@@ -157,7 +106,7 @@ def _board_cards(base, stages, *, stage_id, cursor, limit) -> dict[int, list]:
     cards = (
         base.select_related("customer", "owner", "stage")
         .only(*CARD_FIELDS)
-        .annotate(is_stalled_flag=_case_bool(_stalled_q(stages, timezone.now())))
+        .annotate(is_stalled_flag=_case_bool(stalled_q(stages, timezone.now())))
     )
     if stage_id is not None:
         cards = cards.filter(stage_id=stage_id)

@@ -1,12 +1,8 @@
 """Reads of follow-ups, tasks, the timeline, comments and attachments."""
 
-from datetime import datetime, time, timedelta
-
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan.activities.choices import TaskStatus
 from gendan.activities.models import (
     Activity,
     Attachment,
@@ -14,35 +10,17 @@ from gendan.activities.models import (
     Task,
     TimelineEvent,
 )
+from gendan.activities.schemas import ActivityFilter, TaskFilter
 from gendan.activities.subjects import SUBJECT_FIELDS, subject_model
 from gendan.core.errors import NotFound, ValidationFailed
-from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.core.selectors import ordered
 from gendan.org.models import User
 from gendan.sales.models import Contract
 
 
-def _subject_filter(qs, filters: dict):
-    subject_type, subject_id = filters.get("subject_type"), filters.get("subject_id")
-    if subject_type:
-        if subject_type not in SUBJECT_FIELDS:
-            raise ValidationFailed(errors={"subject_type": _("Unknown subject type.")})
-        qs = qs.filter(subject_type=subject_type)
-        if subject_id:
-            qs = qs.filter(**{SUBJECT_FIELDS[subject_type]: subject_id})
-    return qs
-
-
-def activity_list(*, actor, filters: dict):
+def activity_list(*, actor, filters: ActivityFilter | dict):
     qs = Activity.objects.visible_to(actor).select_related("owner", "contact")
-    qs = _subject_filter(qs, filters)
-    qs = text_search(qs, filters.get("q"), ("summary",))
-    qs = exact_filters(
-        qs, filters, ("owner_id", "channel", "outcome", "objection", "requirement_changed")
-    )
-    qs = range_filters(
-        qs, filters, {"occurred_from": "occurred_at__gte", "occurred_to": "occurred_at__lt"}
-    )
-    return qs.order_by("-occurred_at", "-id")
+    return ActivityFilter.of(filters).apply(qs).order_by("-occurred_at", "-id")
 
 
 def activity_get(*, actor, activity_id: int) -> Activity:
@@ -57,28 +35,10 @@ def activity_get(*, actor, activity_id: int) -> Activity:
     return activity
 
 
-def _today_bounds(now):
-    local = timezone.localtime(now)
-    start = timezone.make_aware(datetime.combine(local.date(), time.min), local.tzinfo)
-    return start, start + timedelta(days=1)
-
-
-def task_list(*, actor, filters: dict):
-    qs = Task.objects.visible_to(actor).select_related("assignee")
-    qs = _subject_filter(qs, filters)
-    qs = text_search(qs, filters.get("q"), ("title",))
-    qs = exact_filters(qs, filters, ("assignee_id", "status", "priority", "created_by_id"))
-    due = filters.get("due")
-    if due:
-        now = timezone.now()
-        start, end = _today_bounds(now)
-        if due == "today":
-            qs = qs.filter(status=TaskStatus.OPEN, due_at__gte=start, due_at__lt=end)
-        elif due == "overdue":
-            qs = qs.filter(status=TaskStatus.OPEN, due_at__lt=now)
-        else:
-            raise ValidationFailed(errors={"due": _("Use today or overdue.")})
-    return ordered(qs, filters.get("ordering"), ("due_at", "created_at", "priority"), "due_at")
+def task_list(*, actor, filters: TaskFilter | dict):
+    filters = TaskFilter.of(filters)
+    qs = filters.apply(Task.objects.visible_to(actor).select_related("assignee"))
+    return ordered(qs, filters.ordering, ("due_at", "created_at", "priority"), "due_at")
 
 
 def task_get(*, actor, task_id: int) -> Task:

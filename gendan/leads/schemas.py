@@ -1,9 +1,13 @@
+import json
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Schema
+from django.db.models import Q
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter, Since, Until
 from gendan.leads.choices import LeadSource, LeadStatus
 
 
@@ -70,17 +74,30 @@ class LeadPatch(Schema):
     version: int | None = None
 
 
-class LeadFilter(Schema):
+class LeadFilter(ListFilter):
     q: str | None = None
     status: LeadStatus | None = None
     source: LeadSource | None = None
     owner_id: int | None = None
     tag: str | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    follow_up_before: datetime | None = None
+    created_from: Annotated[Since, FilterLookup("created_at__gte")] = None
+    created_to: Annotated[Until, FilterLookup("created_at__lt")] = None
+    follow_up_before: Annotated[datetime | None, FilterLookup("next_follow_up_at__lt")] = None
     in_pool: bool | None = None
     ordering: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("name", "company", "phone", "email"), phone="phone")
+
+    def filter_tag(self, value) -> Q:
+        # JSON containment differs between SQLite and PostgreSQL; a quoted substring match on
+        # the serialised list works on both for the exact tag. PostgreSQL prints non-ASCII text
+        # as is, SQLite keeps the ASCII-escaped form Django wrote (\u91cd...): match either.
+        if not value:
+            return Q()
+        return Q(tags__icontains=json.dumps(value, ensure_ascii=False)) | Q(
+            tags__icontains=json.dumps(value)
+        )
 
 
 class ReleaseIn(Schema):

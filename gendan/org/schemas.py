@@ -1,8 +1,10 @@
 from datetime import datetime
 
+from django.db.models import Q
 from ninja import Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter
 from gendan.org.choices import Scope
 
 
@@ -102,11 +104,14 @@ class UserPatch(Schema):
     version: int | None = None
 
 
-class UserFilter(Schema):
+class UserFilter(ListFilter):
     q: str | None = None
     team_id: int | None = None
     role_id: int | None = None
     is_active: bool | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("username", "display_name", "email"))
 
 
 class MeOut(UserOut):

@@ -1,22 +1,13 @@
 """Reads of the organisation. Every signed-in user may read the directory (to pick an owner)."""
 
-from django.db.models import Q
-
 from gendan.core.errors import NotFound
 from gendan.org.models import ApiToken, Role, Team, User
+from gendan.org.schemas import UserFilter
 
 
-def user_list(*, actor: User, filters: dict):
+def user_list(*, actor: User, filters: UserFilter | dict):
     qs = User.objects.select_related("role", "team")
-    if filters.get("q"):
-        q = filters["q"]
-        qs = qs.filter(
-            Q(username__icontains=q) | Q(display_name__icontains=q) | Q(email__icontains=q)
-        )
-    for key in ("team_id", "role_id", "is_active"):
-        if filters.get(key) is not None:
-            qs = qs.filter(**{key: filters[key]})
-    return qs.order_by("id")
+    return UserFilter.of(filters).apply(qs).order_by("id")
 
 
 def user_get(*, actor: User, user_id: int) -> User:

@@ -1,16 +1,16 @@
 """Shared plumbing of the list pages: filters from the query string, sorting, pagination."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from typing import TypeVar
 from urllib.parse import urlencode
 
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
+from pydantic import BaseModel, ValidationError
 
 from gendan.core.pagination import capped_count
 
 PAGE_SIZES = (25, 50, 100)
+S = TypeVar("S", bound=BaseModel)
 
 
 @dataclass
@@ -51,30 +51,28 @@ def int_or_none(value):
         return None
 
 
-def read_filters(request, *, text=(), ints=(), dates=(), choices=None) -> dict:
-    """Filters from GET: text values stripped, ints parsed, dates parsed, choices checked."""
-    get = request.GET
-    filters = {}
-    for name in text:
-        value = (get.get(name) or "").strip()
+def parse_filters(request, schema: type[S]) -> S:
+    """A list's filters from the query string, as its schema (a `ninja.FilterSchema`) reads
+    them: every field by its name (or alias), stripped; an empty value is no filter, and a
+    value that does not parse is left out, so a hand-edited URL still shows a list."""
+    raw = {}
+    for name, field in schema.model_fields.items():
+        key = field.alias or name
+        value = (request.GET.get(key) or "").strip()
         if value:
-            filters[name] = value
-    for name in ints:
-        value = int_or_none(get.get(name))
-        if value is not None:
-            filters[name] = value
-    for name in dates:
-        value = parse_date(get.get(name) or "")
-        if value is not None:
-            filters[name] = value
-    for name, allowed in (choices or {}).items():
-        value = get.get(name)
-        if value in allowed:
-            filters[name] = value
-    return filters
+            raw[key] = value
+    while True:
+        try:
+            return schema.model_validate(raw)
+        except ValidationError as exc:
+            bad = {error["loc"][0] for error in exc.errors() if error["loc"]} & raw.keys()
+            if not bad:
+                raise
+            for key in bad:
+                del raw[key]
 
 
-def paginate_list(request, queryset, *, default_ordering: str, filters: dict) -> ListPage:
+def paginate_list(request, queryset, *, default_ordering: str, filters=None) -> ListPage:
     """Two queries whatever the page size: COUNT and one slice."""
     page = max(1, int_or_none(request.GET.get("page")) or 1)
     page_size = int_or_none(request.GET.get("page_size")) or PAGE_SIZES[0]
@@ -95,22 +93,6 @@ def paginate_list(request, queryset, *, default_ordering: str, filters: dict) ->
         querystring=urlencode(keep),
         count_capped=capped,
     )
-
-
-def day_start(value):
-    """A date as the aware start of that day in the current time zone."""
-    return timezone.make_aware(datetime.combine(value, time.min))
-
-
-def date_range(filters: dict, names: tuple[str, str]) -> dict:
-    """Turn `<x>_from` / `<x>_to` dates into aware datetimes; `_to` includes its whole day."""
-    out = dict(filters)
-    start, end = names
-    if start in out:
-        out[start] = day_start(out[start])
-    if end in out:
-        out[end] = day_start(out[end] + timedelta(days=1))
-    return out
 
 
 def safe_next(request, default: str) -> str:

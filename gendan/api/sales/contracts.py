@@ -29,7 +29,7 @@ def contract_list(
 ):
     """Contracts with their received, outstanding and overdue amounts. `q` searches the number,
     title and customer name; `overdue=true` keeps those with money past due."""
-    qs = contract_selectors.contract_list(actor=actor(request), filters=filters.model_dump())
+    qs = contract_selectors.contract_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

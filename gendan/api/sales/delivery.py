@@ -25,7 +25,7 @@ def _out(request: HttpRequest, milestone_id: int):
 def milestone_list(
     request: HttpRequest, filters: MilestoneFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = delivery_selectors.milestone_list(actor=actor(request), filters=filters.model_dump())
+    qs = delivery_selectors.milestone_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

@@ -27,7 +27,7 @@ def plan_list(
 ):
     """Installments by contract and sequence; `status` (pending, partial, paid, overdue) is
     derived from what was received and the due date."""
-    qs = payment_selectors.plan_list(actor=actor(request), filters=filters.model_dump())
+    qs = payment_selectors.plan_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 
@@ -64,7 +64,7 @@ def plan_delete(request: HttpRequest, plan_id: int):
 def payment_list(
     request: HttpRequest, filters: PaymentFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = payment_selectors.payment_list(actor=actor(request), filters=filters.model_dump())
+    qs = payment_selectors.payment_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

@@ -16,7 +16,7 @@ def product_list(
     request: HttpRequest, filters: ProductFilter = Query(...), page: PageParams = Query(...)
 ):
     """The product catalogue; `q` searches name and SKU, `active=true` hides retired products."""
-    qs = product_selectors.product_list(actor=actor(request), filters=filters.model_dump())
+    qs = product_selectors.product_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

@@ -33,7 +33,7 @@ def quote_list(
     request: HttpRequest, filters: QuoteFilter = Query(...), page: PageParams = Query(...)
 ):
     """Quotes of the deals you can see; `q` searches the number, the deal and the customer."""
-    qs = quote_selectors.quote_list(actor=actor(request), filters=filters.model_dump())
+    qs = quote_selectors.quote_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

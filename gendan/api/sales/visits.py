@@ -15,7 +15,7 @@ router = Router(tags=["visits"])
 def visit_list(
     request: HttpRequest, filters: VisitFilter = Query(...), page: PageParams = Query(...)
 ):
-    qs = visit_selectors.visit_list(actor=actor(request), filters=filters.model_dump())
+    qs = visit_selectors.visit_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
 
 

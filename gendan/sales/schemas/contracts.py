@@ -2,12 +2,15 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Schema
+from django.db.models import Q
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter
+from gendan.core.money import cents as money
 from gendan.sales.choices import ContractStatus
-from gendan.sales.selectors.contracts import money
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
 AMOUNT = {"ge": 0, "max_digits": 16, "decimal_places": 2}
@@ -112,17 +115,27 @@ class ContractPatch(Schema):
     version: int | None = None
 
 
-class ContractFilter(Schema):
+class ContractFilter(ListFilter):
     q: str | None = None
     status: ContractStatus | None = None
     customer_id: int | None = None
     deal_id: int | None = None
     owner_id: int | None = None
     pm_id: int | None = None
-    signed_from: date | None = None
-    signed_to: date | None = None
+    signed_from: Annotated[date | None, FilterLookup("signed_at__gte")] = None
+    signed_to: Annotated[date | None, FilterLookup("signed_at__lte")] = None
     overdue: bool | None = None
     ordering: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("number", "title", "customer__name"))
+
+    def filter_overdue(self, value) -> Q:
+        """Contracts with something overdue (`overdue_total`, see `with_amounts`), or none."""
+        if value is None:
+            return Q()
+        overdue = Q(overdue_total__gt=0)
+        return overdue if value else ~overdue
 
 
 class ActivateIn(Schema):

@@ -1,9 +1,13 @@
 """Delivery milestones (履约/交付)."""
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from django.db.models import Q
+from ninja import FilterLookup, Schema
 from pydantic import Field
+
+from gendan.core.filters import ListFilter
 
 
 class MilestoneOut(Schema):
@@ -42,12 +46,15 @@ class MilestonePatch(Schema):
     version: int | None = None
 
 
-class MilestoneFilter(Schema):
+class MilestoneFilter(ListFilter):
     contract_id: int | None = None
     owner_id: int | None = None
     done: bool | None = None
-    due_from: date | None = None
-    due_to: date | None = None
+    due_from: Annotated[date | None, FilterLookup("due_date__gte")] = None
+    due_to: Annotated[date | None, FilterLookup("due_date__lte")] = None
+
+    def filter_done(self, value) -> Q:
+        return Q() if value is None else Q(done_at__isnull=not value)
 
 
 class CompleteIn(Schema):

@@ -2,13 +2,16 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
+from django.db.models import F, Q
 from django.utils import timezone
-from ninja import Schema
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter
+from gendan.core.money import cents as money
 from gendan.sales.choices import PaymentMethod, PlanStatus
-from gendan.sales.selectors.contracts import money
 
 POSITIVE = {"gt": 0, "max_digits": 16, "decimal_places": 2}
 
@@ -62,11 +65,26 @@ class PlanPatch(Schema):
     version: int | None = None
 
 
-class PlanFilter(Schema):
+def plan_status_q(status: str, today) -> Q:
+    """The derived status of `PaymentPlan.status_on(today)` as a filter."""
+    paid = Q(received_amount__gte=F("amount"))
+    unpaid = Q(received_amount__lt=F("amount"))
+    return {
+        PlanStatus.PAID: paid,
+        PlanStatus.OVERDUE: unpaid & Q(due_date__lt=today),
+        PlanStatus.PARTIAL: unpaid & Q(due_date__gte=today, received_amount__gt=0),
+        PlanStatus.PENDING: unpaid & Q(due_date__gte=today, received_amount=0),
+    }[status]
+
+
+class PlanFilter(ListFilter):
     contract_id: int | None = None
     status: PlanStatus | None = None
-    due_from: date | None = None
-    due_to: date | None = None
+    due_from: Annotated[date | None, FilterLookup("due_date__gte")] = None
+    due_to: Annotated[date | None, FilterLookup("due_date__lte")] = None
+
+    def filter_status(self, value) -> Q:
+        return plan_status_q(value, timezone.localdate()) if value else Q()
 
 
 class AllocationOut(Schema):
@@ -127,9 +145,15 @@ class PaymentPatch(Schema):
     version: int | None = None
 
 
-class PaymentFilter(Schema):
+class PaymentFilter(ListFilter):
+    q: str | None = Field(None, description="the contract's number, title or customer")
     contract_id: int | None = None
     plan_id: int | None = None
     method: PaymentMethod | None = None
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: Annotated[date | None, FilterLookup("received_at__gte")] = None
+    received_to: Annotated[date | None, FilterLookup("received_at__lte")] = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(
+            value, ("contract__number", "contract__title", "contract__customer__name")
+        )

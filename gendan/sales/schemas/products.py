@@ -1,8 +1,11 @@
 from datetime import datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from ninja import Schema
 from pydantic import Field
+
+from gendan.core.filters import ListFilter
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
 
@@ -42,8 +45,11 @@ class ProductPatch(Schema):
     version: int | None = None
 
 
-class ProductFilter(Schema):
+class ProductFilter(ListFilter):
     q: str | None = None
     active: bool | None = None
     currency: str | None = None
     ordering: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("name", "sku"))

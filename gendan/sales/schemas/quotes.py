@@ -2,10 +2,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from django.db.models import Q
 from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter
 from gendan.sales.choices import QuoteStatus
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
@@ -107,12 +109,18 @@ class QuoteActionIn(Schema):
     version: int | None = None
 
 
-class QuoteFilter(Schema):
+class QuoteFilter(ListFilter):
     q: str | None = None
     deal_id: int | None = None
     customer_id: int | None = None
     status: QuoteStatus | None = None
     ordering: str | None = None
+
+    def filter_q(self, value) -> Q:
+        return self.search(value, ("number", "deal__name", "deal__customer__name"))
+
+    def filter_customer_id(self, value) -> Q:
+        return Q(deal__customer_id=value) if value else Q()
 
 
 class DocumentLanguage(StrEnum):

@@ -1,10 +1,12 @@
 """After-sales visits (回访)."""
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
+from gendan.core.filters import ListFilter, Since, Until
 from gendan.sales.choices import VisitChannel
 
 
@@ -53,11 +55,11 @@ class VisitPatch(Schema):
     version: int | None = None
 
 
-class VisitFilter(Schema):
+class VisitFilter(ListFilter):
     customer_id: int | None = None
     contract_id: int | None = None
     owner_id: int | None = None
     channel: VisitChannel | None = None
     satisfaction: int | None = Field(None, ge=1, le=5)
-    occurred_from: datetime | None = None
-    occurred_to: datetime | None = None
+    occurred_from: Annotated[Since, FilterLookup("occurred_at__gte")] = None
+    occurred_to: Annotated[Until, FilterLookup("occurred_at__lt")] = None

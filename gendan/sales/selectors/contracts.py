@@ -3,16 +3,17 @@ subquery each), so a page of contracts costs the same few queries whatever its s
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gendan.core.errors import NotFound
 from gendan.core.money import cents
-from gendan.core.selectors import exact_filters, ordered, range_filters, text_search
+from gendan.core.selectors import ordered
 from gendan.org.choices import Scope
 from gendan.org.scoping import effective_scope
 from gendan.sales.models import MONEY, Contract, PaymentPlan
+from gendan.sales.schemas.contracts import ContractFilter
 
 CENT = Decimal("0.01")
 CONTRACT_ORDERING = ("created_at", "number", "signed_at")
@@ -64,17 +65,10 @@ def _contract_queryset(actor):
     )
 
 
-def contract_list(*, actor, filters: dict):
-    qs = _contract_queryset(actor)
-    qs = text_search(qs, filters.get("q"), ("number", "title", "customer__name"))
-    qs = exact_filters(qs, filters, ("status", "customer_id", "deal_id", "owner_id", "pm_id"))
-    qs = range_filters(
-        qs, filters, {"signed_from": "signed_at__gte", "signed_to": "signed_at__lte"}
-    )
-    if filters.get("overdue") is not None:
-        overdue = Q(overdue_total__gt=0)
-        qs = qs.filter(overdue) if filters["overdue"] else qs.exclude(overdue)
-    return ordered(qs, filters.get("ordering"), CONTRACT_ORDERING, "-created_at")
+def contract_list(*, actor, filters: ContractFilter | dict):
+    filters = ContractFilter.of(filters)
+    qs = filters.apply(_contract_queryset(actor))
+    return ordered(qs, filters.ordering, CONTRACT_ORDERING, "-created_at")
 
 
 def contract_get(*, actor, contract_id: int) -> Contract:

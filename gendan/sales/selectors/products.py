@@ -1,9 +1,10 @@
 """Reads of the product catalogue. Every signed-in user reads it; it holds no customer data."""
 
 from gendan.core.errors import NotFound
-from gendan.core.selectors import exact_filters, ordered, text_search
+from gendan.core.selectors import ordered
 from gendan.org.scoping import effective_scope
 from gendan.sales.models import Product
+from gendan.sales.schemas.products import ProductFilter
 
 PRODUCT_ORDERING = ("name", "sku", "list_price", "created_at", "updated_at")
 
@@ -15,11 +16,9 @@ def _products(actor):
     return Product.objects.all()
 
 
-def product_list(*, actor, filters: dict):
-    qs = _products(actor)
-    qs = text_search(qs, filters.get("q"), ("name", "sku"))
-    qs = exact_filters(qs, filters, ("active", "currency"))
-    return ordered(qs, filters.get("ordering"), PRODUCT_ORDERING, "name")
+def product_list(*, actor, filters: ProductFilter | dict):
+    filters = ProductFilter.of(filters)
+    return ordered(filters.apply(_products(actor)), filters.ordering, PRODUCT_ORDERING, "name")
 
 
 def product_get(*, actor, product_id: int) -> Product:

@@ -3,8 +3,9 @@
 from django.db.models import Prefetch
 
 from gendan.core.errors import NotFound
-from gendan.core.selectors import exact_filters, ordered, text_search
+from gendan.core.selectors import ordered
 from gendan.sales.models import Quote, QuoteLine
+from gendan.sales.schemas.quotes import QuoteFilter
 
 QUOTE_ORDERING = ("created_at", "updated_at", "number", "total", "valid_until", "sent_at")
 
@@ -17,13 +18,9 @@ def _quotes(actor):
     )
 
 
-def quote_list(*, actor, filters: dict):
-    qs = _quotes(actor)
-    qs = text_search(qs, filters.get("q"), ("number", "deal__name", "deal__customer__name"))
-    qs = exact_filters(qs, filters, ("deal_id", "status"))
-    if filters.get("customer_id"):
-        qs = qs.filter(deal__customer_id=filters["customer_id"])
-    return ordered(qs, filters.get("ordering"), QUOTE_ORDERING, "-created_at")
+def quote_list(*, actor, filters: QuoteFilter | dict):
+    filters = QuoteFilter.of(filters)
+    return ordered(filters.apply(_quotes(actor)), filters.ordering, QUOTE_ORDERING, "-created_at")
 
 
 def quote_get(*, actor, quote_id: int) -> Quote:

@@ -9,30 +9,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gendan.activities import notifications
 from gendan.activities import selectors as notification_selectors
 from gendan.activities.choices import TaskPriority, TaskStatus
+from gendan.activities.schemas import TaskFilter
 from gendan.followups import selectors, services
 from gendan.org.people import assignable_users
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
-from gendan.ui.lists import paginate_list, read_filters
+from gendan.ui.lists import paginate_list, parse_filters
 from gendan.web.activities.forms import TaskForm
 
 
 @require_GET
 @login_required
 def task_list(request):
-    filters = read_filters(
-        request,
-        text=("q", "ordering"),
-        ints=("assignee_id",),
-        choices={
-            "status": TaskStatus.values,
-            "priority": TaskPriority.values,
-            "due": ("today", "overdue"),
-        },
-    )
-    if "assignee_id" not in filters and request.GET.get("assignee_id") is None:
-        filters["assignee_id"] = request.user.pk
-    if "status" not in filters and request.GET.get("status") is None:
-        filters["status"] = TaskStatus.OPEN
+    filters = parse_filters(request, TaskFilter)
+    # Without a choice in the URL (an empty one is "any"): my open tasks.
+    defaults = {}
+    if filters.assignee_id is None and request.GET.get("assignee_id") is None:
+        defaults["assignee_id"] = request.user.pk
+    if filters.status is None and request.GET.get("status") is None:
+        defaults["status"] = TaskStatus.OPEN
+    filters = filters.model_copy(update=defaults)
     qs = selectors.task_list(actor=request.user, filters=filters).select_related(
         "lead", "customer", "deal", "contract"
     )

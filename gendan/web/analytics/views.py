@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from gendan.analytics.dashboard import dashboard
 from gendan.analytics.metrics.filters import PERIODS, local_midnight, metric_filter
+from gendan.analytics.schemas import ReportFilter, WeeklyFilter
 from gendan.analytics.weekly import weekly_review
 from gendan.analytics.weekly_pdf import weekly_pdf
 from gendan.analytics.weekly_send import pdf_filename
@@ -21,7 +22,7 @@ from gendan.leads.choices import LeadSource
 from gendan.org.choices import Scope
 from gendan.org.models import Team, User
 from gendan.org.scoping import assignable_user_ids_q, effective_scope, team_ids
-from gendan.ui.lists import read_filters
+from gendan.ui.lists import parse_filters
 
 
 def _period_labels():
@@ -39,12 +40,11 @@ def _period_labels():
 
 def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
     """(the form's values, the MetricFilter, errors) from the query string."""
-    values = read_filters(
-        request,
-        ints=("team_id", "owner_id", "pipeline_id"),
-        dates=("from", "to"),
-        choices={"period": PERIODS, "source": dict(LeadSource.choices)},
+    values = parse_filters(request, ReportFilter).model_dump(
+        by_alias=True, exclude_none=True, exclude={"format"}
     )
+    if values.get("period") not in PERIODS:
+        values.pop("period", None)
     if owner_id is not None:
         values["owner_id"] = owner_id
         values.pop("team_id", None)
@@ -150,7 +150,7 @@ def rep_dashboard(request):
 def _weekly(request) -> tuple[dict, dict]:
     """The review the query string asks for (`at`: a date in the week after the one reviewed;
     `team_id`) and the form's values."""
-    values = read_filters(request, ints=("team_id",), dates=("at",))
+    values = parse_filters(request, WeeklyFilter).model_dump(exclude_none=True)
     at = values.get("at")
     moment = local_midnight(at) if at else None
     team_id = values.get("team_id") if effective_scope(request.user) != Scope.OWN else None

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gendan.customers import selectors, services
 from gendan.customers.choices import CustomerStatus
-from gendan.customers.schemas import CustomerOut
+from gendan.customers.schemas import ContactFilter, CustomerFilter, CustomerOut
 from gendan.deals import selectors as deal_selectors
 from gendan.followups import selectors as activity_selectors
 from gendan.org.people import assignable_users
@@ -16,7 +16,7 @@ from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.selectors.visits import visit_figures
 from gendan.ui.dialogs import dialog_flow, record_initial
-from gendan.ui.lists import paginate_list, read_filters
+from gendan.ui.lists import paginate_list, parse_filters
 from gendan.web.customers.forms import ContactForm, CustomerForm
 
 CUSTOMER_FIELDS = (
@@ -36,12 +36,7 @@ CONTACT_FIELDS = ("customer_id", "name", "title", "phone", "email", "wechat", "i
 @require_GET
 @login_required
 def customer_list(request):
-    filters = read_filters(
-        request,
-        text=("q", "industry", "region", "ordering"),
-        ints=("owner_id",),
-        choices={"status": CustomerStatus.values},
-    )
+    filters = parse_filters(request, CustomerFilter)
     qs = selectors.customer_list(figures=visit_figures, actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
@@ -131,7 +126,7 @@ def customer_edit(request, customer_id: int):
 @require_GET
 @login_required
 def contact_list(request):
-    filters = read_filters(request, text=("q",), ints=("customer_id",))
+    filters = parse_filters(request, ContactFilter)
     qs = selectors.contact_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="name", filters=filters)
     return render(request, "customers/contact_list.html", {"page": page, "filters": filters})

@@ -17,6 +17,7 @@ from gendan.core.risk import RiskLevel
 from gendan.customers.selectors import contact_choices
 from gendan.deals import selectors, services
 from gendan.deals.choices import DealStatus
+from gendan.deals.schemas import DealFilter
 from gendan.followups import selectors as activity_selectors
 from gendan.org.models import Team
 from gendan.org.people import assignable_users
@@ -24,7 +25,7 @@ from gendan.sales.choices import ContractStatus
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import quotes as quote_selectors
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
-from gendan.ui.lists import paginate_list, read_filters
+from gendan.ui.lists import paginate_list, parse_filters
 from gendan.ui.templatetags.gendan import total_money
 from gendan.web.deals.forms import DealForm
 
@@ -183,17 +184,8 @@ DEAL_FIELDS = (
 @require_GET
 @login_required
 def deal_list(request):
-    filters = read_filters(
-        request,
-        text=("q", "ordering"),
-        ints=("owner_id", "stage_id", "pipeline_id"),
-        dates=("close_from", "close_to"),
-        choices={"status": DealStatus.values, "risk_level": RiskLevel.values, "stalled": ("true",)},
-    )
-    query = dict(filters)
-    if query.pop("stalled", None):
-        query["stalled"] = True
-    qs = selectors.deal_list(actor=request.user, filters=query)
+    filters = parse_filters(request, DealFilter)
+    qs = selectors.deal_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     stages = [s for p in selectors.pipeline_list(actor=request.user) for s in p.stages.all()]
     return render(

@@ -13,6 +13,7 @@ from gendan.deals import conversion
 from gendan.followups import selectors as activity_selectors
 from gendan.leads import pool, selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
+from gendan.leads.schemas import LeadFilter
 from gendan.org.people import assignable_users
 from gendan.ui.dialogs import (
     dialog_flow,
@@ -22,9 +23,8 @@ from gendan.ui.dialogs import (
     run_service,
 )
 from gendan.ui.lists import (
-    date_range,
     paginate_list,
-    read_filters,
+    parse_filters,
     safe_next,
 )
 from gendan.web.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
@@ -37,19 +37,12 @@ POOL_VIEWS = {"false": False, "true": True, "all": None}
 @require_GET
 @login_required
 def lead_list(request):
-    filters = read_filters(
-        request,
-        text=("q", "ordering"),
-        ints=("owner_id",),
-        dates=("created_from", "created_to"),
-        choices={"status": LeadStatus.values, "source": LeadSource.values},
-    )
+    filters = parse_filters(request, LeadFilter)
     pool_view = request.GET.get("in_pool") if request.GET.get("in_pool") in POOL_VIEWS else "false"
-    query = date_range(filters, ("created_from", "created_to"))
-    if POOL_VIEWS[pool_view] is not None:
-        query["in_pool"] = POOL_VIEWS[pool_view]
-    if pool_view == "true" and "ordering" not in query:
-        query["ordering"] = "-pool_entered_at"
+    tab = {"in_pool": POOL_VIEWS[pool_view]}
+    if pool_view == "true" and not filters.ordering:
+        tab["ordering"] = "-pool_entered_at"
+    query = filters.model_copy(update=tab)
     qs = selectors.lead_list(actor=request.user, filters=query)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(

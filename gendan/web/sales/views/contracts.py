@@ -13,14 +13,14 @@ from gendan.customers import selectors as customer_selectors
 from gendan.followups import selectors as activity_selectors
 from gendan.org import selectors as org_selectors
 from gendan.org.people import assignable_users
-from gendan.sales.choices import ContractStatus
+from gendan.sales.schemas.contracts import ContractFilter
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import delivery as delivery_selectors
 from gendan.sales.selectors import payments as payment_selectors
 from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.services import contracts as contract_services
 from gendan.ui.dialogs import hx_redirect, hx_refresh, render_dialog, run_service
-from gendan.ui.lists import int_or_none, paginate_list, read_filters
+from gendan.ui.lists import int_or_none, paginate_list, parse_filters
 from gendan.web.sales.forms import (
     AcceptForm,
     ActivateForm,
@@ -50,16 +50,8 @@ def _detail_url(contract_id: int) -> str:
 @require_GET
 @login_required
 def contract_list(request):
-    filters = read_filters(
-        request,
-        text=("q", "ordering"),
-        ints=("owner_id",),
-        choices={"status": ContractStatus.values, "overdue": ("true",)},
-    )
-    query = dict(filters)
-    if query.pop("overdue", None):
-        query["overdue"] = True
-    qs = contract_selectors.contract_list(actor=request.user, filters=query)
+    filters = parse_filters(request, ContractFilter)
+    qs = contract_selectors.contract_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
         request,

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gendan.sales.choices import PaymentMethod
 from gendan.sales.pricing import format_money
+from gendan.sales.schemas.payments import PaymentFilter
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import payments as payment_selectors
 from gendan.sales.services import payments as payment_services
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
-from gendan.ui.lists import int_or_none, paginate_list, read_filters
+from gendan.ui.lists import int_or_none, paginate_list, parse_filters
 from gendan.web.sales.forms import PaymentForm, PlanForm
 from gendan.web.sales.views.common import posted, run_keeping_figures
 
@@ -37,12 +38,7 @@ def _periods(today) -> list[dict]:
 def payment_list(request):
     """Payments received on the contracts the reader may see, with the sum of the filtered
     ones per currency. `q` matches the contract's number, title or customer."""
-    filters = read_filters(
-        request,
-        text=("q",),
-        dates=("received_from", "received_to"),
-        choices={"method": PaymentMethod.values},
-    )
+    filters = parse_filters(request, PaymentFilter)
     qs = payment_selectors.payment_list(actor=request.user, filters=filters).select_related(
         "contract__customer"
     )
