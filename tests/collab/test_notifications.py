@@ -147,9 +147,7 @@ def test_a_registered_channel_receives_each_notification_after_commit(
 ):
     # given a channel that records what it is given
     received = []
-    delivery.register_channel(
-        "test", lambda n: received.append((n.recipient.username, n.message))
-    )
+    delivery.register_channel("test", lambda n: received.append((n.recipient.username, n.message)))
     # when a service notifies two users inside a transaction
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         created = notify(
