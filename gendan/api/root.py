@@ -30,7 +30,9 @@ from gendan.api.leads import router as leads_router
 from gendan.api.org import auth_router, me_router, roles_router, teams_router, users_router
 from gendan.api.rules import router as rules_router
 from gendan.api.sales import contracts, delivery, payments, products, quotes, visits
+from gendan.automation.rule_shapes import error_path as rule_error_path
 from gendan.core.errors import DomainError
+from gendan.core.validation import error_messages
 
 logger = logging.getLogger("gendan.api.root")
 
@@ -96,20 +98,20 @@ def on_domain_error(request, exc: DomainError):
     return response
 
 
-def _field_name(loc) -> str:
+def _field_path(loc: tuple) -> tuple:
     # ninja reports ("body", "payload", "amount") or ("query", "filters", "status"): keep the
     # field path. Only the leading source is dropped, so a field called "body" keeps its name.
+    # A rule's trigger and actions are named as the rule names them (`trigger.days`).
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
         parts = parts[1:]
-    return ".".join(str(p) for p in parts if p not in ("payload", "filters")) or "__all__"
+    return rule_error_path(tuple(p for p in parts if p not in ("payload", "filters")))
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    errors: dict[str, str] = {}
-    for err in exc.errors:
-        errors.setdefault(_field_name(err.get("loc", ())), err.get("msg", _("Invalid value.")))
+    # Pydantic's messages in the caller's language, one per field path.
+    errors = error_messages(exc.errors, path=_field_path)
     return api.create_response(
         request, {"detail": _("Some fields are not valid."), "errors": errors}, status=422
     )

@@ -32,7 +32,7 @@ def rule_list(
 @router.post("", response={201: RuleOut})
 def rule_create(request: HttpRequest, payload: RuleIn):
     """Create a rule (admin, sales managers); 422 names each bad field, operator or action."""
-    return Status(201, services.rule_create(actor=actor(request), data=payload.model_dump()))
+    return Status(201, services.rule_create(actor=actor(request), data=payload.rule_data()))
 
 
 @router.get("/templates", response=list[TemplateOut])
@@ -55,7 +55,7 @@ def rule_detail(request: HttpRequest, rule_id: int):
 
 @router.patch("/{rule_id}", response=RuleOut)
 def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch):
-    data, version = patch_data(payload)
+    data, version = patch_data(payload, mode="json")
     return services.rule_update(
         actor=actor(request), rule_id=rule_id, data=data, version=expected_version(request, version)
     )

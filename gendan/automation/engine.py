@@ -22,7 +22,7 @@ from gendan.automation import actions, records
 from gendan.automation.actions import RunContext
 from gendan.automation.choices import TIME_TRIGGERS, RunOutcome, TriggerType
 from gendan.automation.models import Rule, RuleRun
-from gendan.automation.rules import model_for
+from gendan.automation.rule_objects import model_for
 
 logger = logging.getLogger("gendan.automation")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from gendan.automation.choices import Operator, RuleObject
-from gendan.automation.rules import COMPUTED, OWNER_PATHS, model_for
+from gendan.automation.rule_objects import COMPUTED, OWNER_PATHS, model_for
 from gendan.deals.models import Stage
 from gendan.org.models import Team, User
 

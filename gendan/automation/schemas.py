@@ -6,6 +6,8 @@ from ninja import FilterLookup, Schema
 from pydantic import Field, model_validator
 
 from gendan.automation.choices import RuleObject, RunOutcome, TriggerType
+from gendan.automation.rule_fields import Conditions
+from gendan.automation.rule_shapes import Actions, Trigger
 from gendan.core.filters import ListFilter
 
 
@@ -26,25 +28,31 @@ class RuleOut(Schema):
 
 
 class RuleIn(Schema):
-    """The rule's shape is checked by the service, which names each bad part in `errors`."""
+    """A rule: its trigger (one of the trigger shapes, by `type`), its conditions and its
+    actions (by `type`). The shapes are checked here; what depends on the rule's object
+    (fields, people, stages) is checked by the service. Each bad part is named in `errors`."""
 
     name: str = Field(max_length=200)
     description: str = Field("", max_length=2000)
     enabled: bool = True
-    object: str
-    trigger: Any
-    conditions: Any = []
-    actions: Any
+    object: RuleObject
+    trigger: Trigger
+    conditions: Conditions = []
+    actions: Actions
+
+    def rule_data(self) -> dict:
+        """The rule as sent, for the service (and the database): only the keys given."""
+        return self.model_dump(mode="json", exclude_unset=True)
 
 
 class RulePatch(Schema):
     name: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=2000)
     enabled: bool | None = None
-    object: str | None = None
-    trigger: Any = None
-    conditions: Any = None
-    actions: Any = None
+    object: RuleObject | None = None
+    trigger: Trigger | None = None
+    conditions: Conditions | None = None
+    actions: Actions | None = None
     version: int | None = None
 
 

@@ -9,7 +9,7 @@ from gendan.automation import actions, records, templates
 from gendan.automation.actions import RunContext
 from gendan.automation.choices import RunOutcome
 from gendan.automation.models import Rule, RuleRun
-from gendan.automation.rules import model_for
+from gendan.automation.rule_objects import model_for
 from gendan.automation.schemas import RuleFilter, RunFilter
 from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.org.permissions import can

@@ -22,8 +22,9 @@ class CurrencyAmount(Schema):
     amount: Decimal
 
 
-def patch_data(payload: Schema) -> tuple[dict, int | None]:
-    """The fields a PATCH really sent (minus `version`), and the version it carries."""
-    data = payload.model_dump(exclude_unset=True)
+def patch_data(payload: Schema, *, mode: str = "python") -> tuple[dict, int | None]:
+    """The fields a PATCH really sent (minus `version`), and the version it carries; `mode="json"`
+    gives plain JSON values (for data stored as JSON)."""
+    data = payload.model_dump(mode=mode, exclude_unset=True)
     version = data.pop("version", None)
     return data, version

@@ -223,7 +223,7 @@ def test_webhook_failure_status_fails_the_run(org, make_rule, webhook_server):
 
 
 def test_every_action_type_has_a_run_and_a_preview():
-    from gendan.automation.rules import ACTION_TYPES
+    from gendan.automation.rule_objects import ACTION_TYPES
 
     for kind in ACTION_TYPES:
         run, preview = actions.get(kind)

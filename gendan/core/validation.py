@@ -1,0 +1,112 @@
+"""Pydantic's validation errors in the caller's language, keyed by dotted path.
+
+`error_messages` turns the errors of a pydantic ValidationError (or of django-ninja's, which
+carries the same dicts) into `{"conditions.0.op": "…"}`: one translated message per path, the
+first one found. Pydantic's own messages are English; the common ones are said again here
+with gettext, the rest keep pydantic's text. `invalid` makes the error a validator raises:
+its message is already translated (gettext at the time of the check), and it may name the
+part of the value it is about (`key`), which a model validator cannot do by its location.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from pydantic_core import PydanticCustomError
+
+INVALID = "invalid"
+
+
+def invalid(message: str, *, key: str = "") -> PydanticCustomError:
+    """The error a validator raises; `key` names a part of the value (`"type"`, `"hours"`)."""
+    return PydanticCustomError(INVALID, "{message}", {"message": str(message), "key": key})
+
+
+def _expected(ctx: dict) -> str:
+    # pydantic says "'low', 'normal' or 'high'" in English: list the values alone.
+    values = re.split(r", | or ", str(ctx.get("expected", "")))
+    return ", ".join(value.strip("'") for value in values)
+
+
+# Pydantic's error type -> the message in the caller's language (ctx is the error's context).
+MESSAGES: dict[str, Callable[[dict], str]] = {
+    "missing": lambda ctx: _("This field is required."),
+    "string_type": lambda ctx: _("Give a text."),
+    "string_too_short": lambda ctx: (
+        _("This field is required.")
+        if ctx.get("min_length") == 1
+        else ngettext(
+            "Give at least %(n)d character.", "Give at least %(n)d characters.", ctx["min_length"]
+        )
+        % {"n": ctx["min_length"]}
+    ),
+    "string_too_long": lambda ctx: (
+        ngettext(
+            "Give at most %(n)d character.", "Give at most %(n)d characters.", ctx["max_length"]
+        )
+        % {"n": ctx["max_length"]}
+    ),
+    "int_type": lambda ctx: _("Give a whole number."),
+    "int_parsing": lambda ctx: _("Give a whole number."),
+    "int_from_float": lambda ctx: _("Give a whole number."),
+    "float_type": lambda ctx: _("Give a number."),
+    "float_parsing": lambda ctx: _("Give a number."),
+    "decimal_type": lambda ctx: _("Give a number."),
+    "decimal_parsing": lambda ctx: _("Give a number."),
+    "bool_type": lambda ctx: _("Give true or false."),
+    "bool_parsing": lambda ctx: _("Give true or false."),
+    "list_type": lambda ctx: _("Give a list."),
+    "dict_type": lambda ctx: _("Give an object."),
+    "model_type": lambda ctx: _("Give an object."),
+    "model_attributes_type": lambda ctx: _("Give an object."),
+    "literal_error": lambda ctx: _("Use one of %(values)s.") % {"values": _expected(ctx)},
+    "enum": lambda ctx: _("Use one of %(values)s.") % {"values": _expected(ctx)},
+    "too_short": lambda ctx: _("Give at least %(n)d.") % {"n": ctx["min_length"]},
+    "too_long": lambda ctx: _("At most %(n)d.") % {"n": ctx["max_length"]},
+    "greater_than": lambda ctx: _("Give a value greater than %(n)s.") % {"n": ctx["gt"]},
+    "greater_than_equal": lambda ctx: _("Give a value of at least %(n)s.") % {"n": ctx["ge"]},
+    "less_than": lambda ctx: _("Give a value less than %(n)s.") % {"n": ctx["lt"]},
+    "less_than_equal": lambda ctx: _("Give a value of at most %(n)s.") % {"n": ctx["le"]},
+    "date_parsing": lambda ctx: _("Give a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": lambda ctx: _("Give a date (YYYY-MM-DD)."),
+    "datetime_parsing": lambda ctx: _("Give a date and time (ISO 8601)."),
+    "datetime_from_date_parsing": lambda ctx: _("Give a date and time (ISO 8601)."),
+    "json_invalid": lambda ctx: _("Not valid JSON."),
+}
+
+
+def _message(error: dict) -> str:
+    translate = MESSAGES.get(error.get("type", ""))
+    if translate is not None:
+        try:
+            return translate(error.get("ctx") or {})
+        except (KeyError, TypeError):
+            pass
+    return error.get("msg") or _("Invalid value.")
+
+
+def _dotted(parts: Iterable) -> str:
+    return ".".join(str(p) for p in parts) or "__all__"
+
+
+def error_messages(
+    errors: Iterable[dict], *, path: Callable[[tuple], tuple] = tuple
+) -> dict[str, str]:
+    """`{dotted path: message}` for pydantic's error dicts; `path` rewrites each location
+    (e.g. drops ninja's `body`/`payload`). Unknown keys are said once, on the object that has
+    them: `{"conditions.0": "Unknown keys: colour, size."}`."""
+    messages: dict[str, str] = {}
+    unknown: dict[str, list[str]] = {}
+    for error in errors:
+        loc = path(tuple(error.get("loc", ())))
+        if error.get("type") == "extra_forbidden" and loc:
+            unknown.setdefault(_dotted(loc[:-1]), []).append(str(loc[-1]))
+            continue
+        ctx = error.get("ctx") or {}
+        if error.get("type") == INVALID and ctx.get("key"):
+            loc = (*loc, ctx["key"])
+        messages.setdefault(_dotted(loc), _message(error))
+    for key, names in unknown.items():
+        messages.setdefault(key, _("Unknown keys: %(keys)s.") % {"keys": ", ".join(sorted(names))})
+    return messages
