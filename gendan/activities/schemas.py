@@ -17,6 +17,7 @@ from gendan.activities.choices import (
 )
 from gendan.activities.subjects import SUBJECT_FIELDS
 from gendan.core.filters import ListFilter, Since, Until
+from gendan.core.schemas import InputSchema
 
 
 class ActivityOut(Schema):
@@ -38,7 +39,7 @@ class ActivityOut(Schema):
     updated_at: datetime
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     subject_type: SubjectType
     subject_id: int
     contact_id: int | None = None
@@ -52,7 +53,7 @@ class ActivityIn(Schema):
     owner_id: int | None = None
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(InputSchema):
     channel: Channel | None = None
     outcome: Outcome | None = None
     summary: str | None = Field(None, min_length=1, max_length=5000)
@@ -104,7 +105,7 @@ class TaskOut(Schema):
     updated_at: datetime
 
 
-class TaskIn(Schema):
+class TaskIn(InputSchema):
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
     assignee_id: int | None = None
@@ -114,7 +115,7 @@ class TaskIn(Schema):
     subject_id: int | None = None
 
 
-class TaskPatch(Schema):
+class TaskPatch(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     assignee_id: int | None = None
@@ -223,13 +224,13 @@ class CommentOut(Schema):
         return list(obj.mentions.all())
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     subject_type: SubjectType
     subject_id: int
     body: str = Field(min_length=1, max_length=5000)
 
 
-class CommentPatch(Schema):
+class CommentPatch(InputSchema):
     body: str | None = Field(None, min_length=1, max_length=5000)
     version: int | None = None
 

@@ -5,10 +5,11 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.analytics.choices import TargetMetric, TargetPeriod
+from gendan.core.schemas import InputSchema
 from gendan.leads.choices import LeadSource
 
 
-class TargetIn(Schema):
+class TargetIn(InputSchema):
     user_id: int | None = None
     team_id: int | None = None
     period: TargetPeriod
@@ -17,7 +18,7 @@ class TargetIn(Schema):
     value: Decimal = Field(ge=0, max_digits=16, decimal_places=2)
 
 
-class TargetPatch(Schema):
+class TargetPatch(InputSchema):
     user_id: int | None = None
     team_id: int | None = None
     period: TargetPeriod | None = None

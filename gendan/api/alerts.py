@@ -13,13 +13,13 @@ from gendan.analytics.models import AlertFiring, AlertRule
 from gendan.api.auth import actor
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
-from gendan.core.schemas import Page
+from gendan.core.schemas import InputSchema, Page
 from gendan.org.choices import RoleCode
 
 alerts_router = Router(tags=["alerts"])
 
 
-class AlertIn(Schema):
+class AlertIn(InputSchema):
     name: str = Field("", max_length=120)
     metric: AlertMetric
     comparator: Comparator
@@ -31,7 +31,7 @@ class AlertIn(Schema):
     enabled: bool = True
 
 
-class AlertPatch(Schema):
+class AlertPatch(InputSchema):
     name: str | None = Field(None, max_length=120)
     metric: AlertMetric | None = None
     comparator: Comparator | None = None

@@ -3,6 +3,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from gendan.core.schemas import InputSchema
+
 
 class ChatChannelOut(Schema):
     """The secret is never shown: `has_secret` says whether one is set."""
@@ -23,7 +25,7 @@ class ChatChannelOut(Schema):
         return bool(obj.secret)
 
 
-class ChatChannelIn(Schema):
+class ChatChannelIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     kind: str
     url: str = Field(max_length=500)
@@ -32,7 +34,7 @@ class ChatChannelIn(Schema):
     enabled: bool = True
 
 
-class ChatChannelPatch(Schema):
+class ChatChannelPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: str | None = None
     url: str | None = Field(None, max_length=500)
@@ -42,7 +44,7 @@ class ChatChannelPatch(Schema):
     version: int | None = None
 
 
-class PreferenceItem(Schema):
+class PreferenceItem(InputSchema):
     kind: str = Field(description='A notification kind, or "*" for every kind.')
     channel: str = Field(description="email or chat")
     enabled: bool
@@ -53,5 +55,5 @@ class PreferencesOut(Schema):
     defaults: dict
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(InputSchema):
     items: list[PreferenceItem]

@@ -9,6 +9,7 @@ from gendan.automation.choices import RuleObject, RunOutcome, TriggerType
 from gendan.automation.rule_fields import Conditions
 from gendan.automation.rule_shapes import Actions, Trigger
 from gendan.core.filters import ListFilter
+from gendan.core.schemas import InputSchema
 
 
 class RuleOut(Schema):
@@ -27,7 +28,7 @@ class RuleOut(Schema):
     updated_at: datetime
 
 
-class RuleIn(Schema):
+class RuleIn(InputSchema):
     """A rule: its trigger (one of the trigger shapes, by `type`), its conditions and its
     actions (by `type`). The shapes are checked here; what depends on the rule's object
     (fields, people, stages) is checked by the service. Each bad part is named in `errors`."""
@@ -45,7 +46,7 @@ class RuleIn(Schema):
         return self.model_dump(mode="json", exclude_unset=True)
 
 
-class RulePatch(Schema):
+class RulePatch(InputSchema):
     name: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=2000)
     enabled: bool | None = None
@@ -70,7 +71,7 @@ class RecordRef(Schema):
     id: int
 
 
-class RuleTestIn(Schema):
+class RuleTestIn(InputSchema):
     """`{"record": {"id": 12}}` or `{"record_id": 12}`."""
 
     record: RecordRef | None = None

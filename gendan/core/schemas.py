@@ -1,11 +1,39 @@
 """Schema helpers shared by every app."""
 
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from ninja import Schema
+from pydantic import AfterValidator, ConfigDict
+
+from gendan.core.contact import email_problem, phone_problem, url_problem
+from gendan.core.validation import invalid
 
 T = TypeVar("T")
+
+
+class InputSchema(Schema):
+    """A request body: a key the schema does not name is refused (422 naming it), never
+    dropped, so a misspelled field cannot lose what the caller meant to save."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _checked(problem):
+    def check(value: str) -> str:
+        value = value.strip()
+        message = problem(value)
+        if message:
+            raise invalid(message)
+        return value
+
+    return AfterValidator(check)
+
+
+# What a request body may hold in an e-mail, phone or website field (core/contact.py).
+Email = Annotated[str, _checked(email_problem)]
+Phone = Annotated[str, _checked(phone_problem)]
+WebAddress = Annotated[str, _checked(url_problem)]
 
 
 class Page(Schema, Generic[T]):

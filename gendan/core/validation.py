@@ -73,6 +73,34 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     "datetime_parsing": lambda ctx: _("Give a date and time (ISO 8601)."),
     "datetime_from_date_parsing": lambda ctx: _("Give a date and time (ISO 8601)."),
     "json_invalid": lambda ctx: _("Not valid JSON."),
+    "finite_number": lambda ctx: _("Give a finite number."),
+    "decimal_max_digits": lambda ctx: (
+        ngettext("Give at most %(n)d digit.", "Give at most %(n)d digits.", ctx["max_digits"])
+        % {"n": ctx["max_digits"]}
+    ),
+    "decimal_max_places": lambda ctx: (
+        ngettext(
+            "Give at most %(n)d decimal place.",
+            "Give at most %(n)d decimal places.",
+            ctx["decimal_places"],
+        )
+        % {"n": ctx["decimal_places"]}
+    ),
+    "decimal_whole_digits": lambda ctx: (
+        ngettext(
+            "Give at most %(n)d digit before the decimal point.",
+            "Give at most %(n)d digits before the decimal point.",
+            ctx["whole_digits"],
+        )
+        % {"n": ctx["whole_digits"]}
+    ),
+    "string_pattern_mismatch": lambda ctx: _("This value has characters that are not allowed."),
+    "date_type": lambda ctx: _("Give a date (YYYY-MM-DD)."),
+    "datetime_type": lambda ctx: _("Give a date and time (ISO 8601)."),
+    "date_from_datetime_inexact": lambda ctx: _("Give a date (YYYY-MM-DD)."),
+    "union_tag_invalid": lambda ctx: _("Use one of %(values)s.") % {"values": _expected(ctx)},
+    "union_tag_not_found": lambda ctx: _("This field is required."),
+    "too_many_decimals": lambda ctx: _("Too many decimal places."),
 }
 
 
@@ -94,19 +122,16 @@ def error_messages(
     errors: Iterable[dict], *, path: Callable[[tuple], tuple] = tuple
 ) -> dict[str, str]:
     """`{dotted path: message}` for pydantic's error dicts; `path` rewrites each location
-    (e.g. drops ninja's `body`/`payload`). Unknown keys are said once, on the object that has
-    them: `{"conditions.0": "Unknown keys: colour, size."}`."""
+    (e.g. drops ninja's `body`/`payload`). A key the schema does not know is named on its own
+    path: `{"emial": "Unknown field.", "conditions.0.colour": "Unknown field."}`."""
     messages: dict[str, str] = {}
-    unknown: dict[str, list[str]] = {}
     for error in errors:
         loc = path(tuple(error.get("loc", ())))
-        if error.get("type") == "extra_forbidden" and loc:
-            unknown.setdefault(_dotted(loc[:-1]), []).append(str(loc[-1]))
+        if error.get("type") == "extra_forbidden":
+            messages.setdefault(_dotted(loc), _("Unknown field."))
             continue
         ctx = error.get("ctx") or {}
         if error.get("type") == INVALID and ctx.get("key"):
             loc = (*loc, ctx["key"])
         messages.setdefault(_dotted(loc), _message(error))
-    for key, names in unknown.items():
-        messages.setdefault(key, _("Unknown keys: %(keys)s.") % {"keys": ", ".join(sorted(names))})
     return messages

@@ -9,6 +9,7 @@ from pydantic import Field
 from gendan.core.filters import ListFilter, Since, Until
 from gendan.core.money import rounded
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
+from gendan.core.schemas import Email, InputSchema, Phone, WebAddress
 from gendan.core.selectors import prefix_q
 from gendan.customers.choices import CustomerSize, CustomerStatus
 from gendan.customers.models import Contact
@@ -51,25 +52,25 @@ class CustomerOut(Schema):
         return rounded(average, "0.1")
 
 
-class CustomerIn(Schema):
+class CustomerIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     industry: str = Field("", max_length=80)
     size: CustomerSize = CustomerSize.UNKNOWN
     region: str = Field("", max_length=80)
     address: str = Field("", max_length=255)
-    website: str = Field("", max_length=255)
+    website: WebAddress = Field("", max_length=255)
     status: CustomerStatus = CustomerStatus.PROSPECT
     owner_id: int | None = None
     notes: str = ""
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = Field(None, max_length=80)
     size: CustomerSize | None = None
     region: str | None = Field(None, max_length=80)
     address: str | None = Field(None, max_length=255)
-    website: str | None = Field(None, max_length=255)
+    website: WebAddress | None = Field(None, max_length=255)
     status: CustomerStatus | None = None
     owner_id: int | None = None
     notes: str | None = None
@@ -119,23 +120,23 @@ class ContactOut(Schema):
     updated_at: datetime
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     customer_id: int
     name: str = Field(min_length=1, max_length=120)
     title: str = Field("", max_length=120)
-    phone: str = Field("", max_length=32)
-    email: str = Field("", max_length=254)
+    phone: Phone = Field("", max_length=32)
+    email: Email = Field("", max_length=254)
     wechat: str = Field("", max_length=64)
     is_primary: bool = False
     notes: str = ""
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     customer_id: int | None = None
     name: str | None = Field(None, min_length=1, max_length=120)
     title: str | None = Field(None, max_length=120)
-    phone: str | None = Field(None, max_length=32)
-    email: str | None = Field(None, max_length=254)
+    phone: Phone | None = Field(None, max_length=32)
+    email: Email | None = Field(None, max_length=254)
     wechat: str | None = Field(None, max_length=64)
     is_primary: bool | None = None
     notes: str | None = None

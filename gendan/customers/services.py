@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
+from gendan.core.contact import check_contact
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
@@ -21,6 +22,7 @@ def customer_create(*, actor, data: dict) -> Customer:
     data = dict(data)
     data["owner_id"] = data.get("owner_id") or actor.pk
     check_assignable(actor, data["owner_id"])
+    check_contact(data)
     customer = Customer.objects.create(**data)
     event_record(customer, EventKind.CREATED, actor=actor)
     notify_assigned(customer, actor=actor)
@@ -40,6 +42,7 @@ def customer_update(*, actor, customer_id: int, data: dict, version: int | None 
     customer = lock_for_update(
         Customer.objects.visible_to(actor), customer_id, expected_version=version
     )
+    check_contact(data)
     if "owner_id" in data:
         if data["owner_id"] is None:
             raise ValidationFailed(errors={"owner_id": _("A customer must have an owner.")})
@@ -82,6 +85,7 @@ def _unset_other_primaries(contact: Contact) -> None:
 @transaction.atomic
 def contact_create(*, actor, data: dict) -> Contact:
     data = dict(data)
+    check_contact(data)
     customer = Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).first()
     if customer is None:
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})
@@ -112,6 +116,7 @@ def contact_update(*, actor, contact_id: int, data: dict, version: int | None = 
     contact = lock_for_update(
         Contact.objects.visible_to(actor), contact_id, expected_version=version
     )
+    check_contact(data)
     moving = "customer_id" in data and data["customer_id"] != contact.customer_id
     if moving and not Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).exists():
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from gendan.core.filters import ListFilter, Since, Until
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
-from gendan.core.schemas import CurrencyAmount
+from gendan.core.schemas import CurrencyAmount, InputSchema
 from gendan.customers.schemas import contact_phone_q
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.deals.models import DealCollaborator, Stage
@@ -32,7 +32,7 @@ class StageOut(Schema):
     version: int
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     name_zh: str = Field("", max_length=120)
     order: int | None = Field(None, ge=0)
@@ -45,7 +45,7 @@ class StageIn(Schema):
     max_days: int | None = Field(None, ge=1)
 
 
-class StagePatch(Schema):
+class StagePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     name_zh: str | None = Field(None, max_length=120)
     order: int | None = Field(None, ge=0)
@@ -75,14 +75,14 @@ class PipelineOut(Schema):
         return list(obj.stages.all())
 
 
-class PipelineIn(Schema):
+class PipelineIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     name_zh: str = Field("", max_length=120)
     is_default: bool = False
     stages: list[StageIn] | None = None
 
 
-class PipelinePatch(Schema):
+class PipelinePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     name_zh: str | None = Field(None, max_length=120)
     is_default: bool | None = None
@@ -90,7 +90,7 @@ class PipelinePatch(Schema):
     version: int | None = None
 
 
-class CollaboratorIn(Schema):
+class CollaboratorIn(InputSchema):
     user_id: int
     role: CollaboratorRole = CollaboratorRole.OTHER
 
@@ -162,7 +162,7 @@ class DealOut(DealCardOut):
         return list(obj.collaborators.all())
 
 
-class DealIn(Schema):
+class DealIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     customer_id: int
     contact_id: int | None = None
@@ -180,7 +180,7 @@ class DealIn(Schema):
     notes: str = ""
 
 
-class DealPatch(Schema):
+class DealPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     customer_id: int | None = None
     contact_id: int | None = None
@@ -240,7 +240,7 @@ class DealFilter(ListFilter):
         return stalled if value else ~stalled
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     stage_id: int
     lost_reason: str | None = Field(None, max_length=255)
     version: int | None = None

@@ -8,6 +8,7 @@ from ninja import FilterLookup, Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter, Since, Until
+from gendan.core.schemas import Email, InputSchema, Phone, WebAddress
 from gendan.leads.choices import LeadSource, LeadStatus
 
 
@@ -41,12 +42,12 @@ class LeadOut(Schema):
     updated_at: datetime
 
 
-class LeadIn(Schema):
+class LeadIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     company: str = Field("", max_length=200)
     title: str = Field("", max_length=120)
-    phone: str = Field("", max_length=32)
-    email: str = Field("", max_length=254)
+    phone: Phone = Field("", max_length=32)
+    email: Email = Field("", max_length=254)
     wechat: str = Field("", max_length=64)
     source: LeadSource = LeadSource.OTHER
     status: LeadStatus = LeadStatus.NEW
@@ -57,12 +58,12 @@ class LeadIn(Schema):
     next_follow_up_at: datetime | None = None
 
 
-class LeadPatch(Schema):
+class LeadPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     company: str | None = Field(None, max_length=200)
     title: str | None = Field(None, max_length=120)
-    phone: str | None = Field(None, max_length=32)
-    email: str | None = Field(None, max_length=254)
+    phone: Phone | None = Field(None, max_length=32)
+    email: Email | None = Field(None, max_length=254)
     wechat: str | None = Field(None, max_length=64)
     source: LeadSource | None = None
     status: LeadStatus | None = None
@@ -100,7 +101,7 @@ class LeadFilter(ListFilter):
         )
 
 
-class ReleaseIn(Schema):
+class ReleaseIn(InputSchema):
     reason: str = Field(max_length=255)
 
 
@@ -118,25 +119,25 @@ class PoolEventOut(Schema):
         return obj.user.name if obj.user_id else None
 
 
-class ConvertCustomerIn(Schema):
+class ConvertCustomerIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str = Field("", max_length=80)
     size: str = Field("", max_length=16)
     region: str = Field("", max_length=80)
     address: str = Field("", max_length=255)
-    website: str = Field("", max_length=255)
+    website: WebAddress = Field("", max_length=255)
     owner_id: int | None = None
 
 
-class ConvertContactIn(Schema):
+class ConvertContactIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     title: str | None = Field(None, max_length=120)
-    phone: str | None = Field(None, max_length=32)
-    email: str | None = Field(None, max_length=254)
+    phone: Phone | None = Field(None, max_length=32)
+    email: Email | None = Field(None, max_length=254)
     wechat: str | None = Field(None, max_length=64)
 
 
-class ConvertDealIn(Schema):
+class ConvertDealIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     pipeline_id: int | None = None
     stage_id: int | None = None
@@ -146,7 +147,7 @@ class ConvertDealIn(Schema):
     owner_id: int | None = None
 
 
-class ConvertIn(Schema):
+class ConvertIn(InputSchema):
     customer_id: int | None = None
     customer: ConvertCustomerIn | None = None
     contact: ConvertContactIn | None = None

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.notifications import notify_assigned
 from gendan.activities.timeline import changes_record, event_record
+from gendan.core.contact import check_contact
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
@@ -56,6 +57,7 @@ def lead_create(*, actor, data: dict) -> Lead:
     data = dict(data)
     data["owner_id"] = data.get("owner_id") or actor.pk
     check_assignable(actor, data["owner_id"])
+    check_contact(data)
     _check_contact_point(data)
     status = data.get("status") or LeadStatus.NEW
     if status == LeadStatus.CONVERTED:
@@ -75,6 +77,7 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
     lead = lock_for_update(Lead.objects.visible_to(actor), lead_id, expected_version=version)
     check_not_in_pool(actor, lead)
     data = dict(data)
+    check_contact(data)
     if "owner_id" in data:
         if data["owner_id"] is None:
             raise ValidationFailed(errors={"owner_id": _("A lead must have an owner.")})

@@ -5,10 +5,11 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter
+from gendan.core.schemas import Email, InputSchema, Phone
 from gendan.org.choices import Scope
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=256)
     name: str = ""
@@ -35,7 +36,7 @@ class RoleOut(Schema):
     version: int
 
 
-class RolePatch(Schema):
+class RolePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=64)
     name_zh: str | None = Field(None, max_length=64)
     scope: Scope | None = None
@@ -52,13 +53,13 @@ class TeamOut(Schema):
     updated_at: datetime
 
 
-class TeamIn(Schema):
+class TeamIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     parent_id: int | None = None
     manager_id: int | None = None
 
 
-class TeamPatch(Schema):
+class TeamPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     parent_id: int | None = None
     manager_id: int | None = None
@@ -82,22 +83,22 @@ class UserOut(Schema):
     updated_at: datetime
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str = Field(min_length=1, max_length=128)
     display_name: str = Field("", max_length=120)
-    email: str = Field("", max_length=254)
-    phone: str = Field("", max_length=32)
+    email: Email = Field("", max_length=254)
+    phone: Phone = Field("", max_length=32)
     role_id: int | None = None
     team_id: int | None = None
 
 
-class UserPatch(Schema):
+class UserPatch(InputSchema):
     username: str | None = Field(None, min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str | None = Field(None, min_length=1, max_length=128)
     display_name: str | None = Field(None, max_length=120)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=32)
+    email: Email | None = Field(None, max_length=254)
+    phone: Phone | None = Field(None, max_length=32)
     role_id: int | None = None
     team_id: int | None = None
     is_active: bool | None = None

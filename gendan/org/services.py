@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gendan.core.contact import check_contact
 from gendan.core.errors import (
     Conflict,
     NotFound,
@@ -111,6 +112,7 @@ def user_create(*, actor: User, data: dict) -> User:
     require_admin(actor)
     data = dict(data)
     password = data.pop("password")
+    check_contact(data)
     errors = _check_refs(role_id=data.get("role_id"), team_id=data.get("team_id"))
     if User.objects.filter(username__iexact=data["username"]).exists():
         errors["username"] = _("This username is taken.")
@@ -143,6 +145,7 @@ def user_update(*, actor: User, user_id: int, data: dict, version: int | None = 
         raise PermissionDenied(_("Only administrators can manage the organisation."))
     data = dict(data)
     password = data.pop("password", None)
+    check_contact(data)
     errors = _check_refs(role_id=data.get("role_id"), team_id=data.get("team_id"))
     if errors:
         raise ValidationFailed(errors=errors)

@@ -332,7 +332,7 @@ def test_null_clears_an_optional_field(org, api):
     ],
 )
 def test_patching_a_missing_record_answers_404(org, api, path):
-    response = api(org.admin).patch(path, {"name": "x"})
+    response = api(org.admin).patch(path, {"version": 1})
     assert response.status_code == 404
     assert "detail" in response.json()
 

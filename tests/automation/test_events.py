@@ -22,12 +22,12 @@ def test_created_runs_after_commit_and_records_skipped_runs(org, api, make_rule,
     )
     client = api(org.owner)
     with commits() as callbacks:
-        client.post("/leads", {"name": "A", "phone": "1", "source": "website"})
+        client.post("/leads", {"name": "A", "phone": "13800000001", "source": "website"})
         # nothing has run inside the request's transaction
         assert not RuleRun.objects.exists()
     assert callbacks
     with commits():
-        client.post("/leads", {"name": "B", "phone": "2", "source": "referral"})
+        client.post("/leads", {"name": "B", "phone": "13800000002", "source": "referral"})
     assert Lead.objects.get(name="A").tags == ["hot"]
     assert Lead.objects.get(name="B").tags == []
     assert sorted(RuleRun.objects.filter(rule=rule).values_list("outcome", flat=True)) == [
@@ -131,7 +131,7 @@ def test_a_failing_action_never_fails_the_request(org, api, make_rule, commits):
         ],
     )
     with commits():
-        response = api(org.owner).post("/leads", {"name": "A", "phone": "1"})
+        response = api(org.owner).post("/leads", {"name": "A", "phone": "13800000001"})
     assert response.status_code == 201
     run = RuleRun.objects.get(rule=rule)
     assert run.outcome == "failed" and "webhook" in run.error

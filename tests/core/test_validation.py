@@ -32,14 +32,15 @@ def _errors(data) -> list[dict]:
     raise AssertionError("valid")
 
 
-def test_paths_are_dotted_and_unknown_keys_said_once_on_their_object():
+def test_paths_are_dotted_and_unknown_keys_named_on_their_own_path():
     errors = _errors({"items": [{"count": "many", "name": "x", "size": 1, "colour": 2}]})
     with translation.override("en"):
         messages = error_messages(errors)
     assert messages == {
         "items.0.count": "Give a whole number.",
         "items.0.name.first": "Not x.",
-        "items.0": "Unknown keys: colour, size.",
+        "items.0.colour": "Unknown field.",
+        "items.0.size": "Unknown field.",
     }
 
 

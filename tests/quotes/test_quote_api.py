@@ -85,7 +85,7 @@ def test_create_computes_every_amount_on_the_server(org, api, deal, products):
     assert api(org.owner).get(f"/quotes/{body['id']}").json() == body
 
 
-def test_amounts_sent_by_the_client_are_ignored(org, api, deal):
+def test_amounts_sent_by_the_client_are_refused_not_trusted(org, api, deal):
     response = api(org.owner).post(
         "/quotes",
         {
@@ -97,9 +97,11 @@ def test_amounts_sent_by_the_client_are_ignored(org, api, deal):
             ],
         },
     )
-    assert response.status_code == 201
-    assert response.json()["total"] == "500.00"
-    assert response.json()["lines"][0]["line_total"] == "500.00"
+    # the totals are Gendan's to compute: a client that sends them is told so, field by field
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert {"total", "subtotal", "lines.0.line_total"} <= set(errors)
+    assert not Quote.objects.exists()
 
 
 def test_quote_numbers_follow_each_other(org, api, deal):

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from gendan.core.filters import ListFilter
 from gendan.core.money import cents as money
+from gendan.core.schemas import InputSchema
 from gendan.sales.choices import ContractStatus
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
@@ -77,7 +78,7 @@ class ContractOut(Schema):
         return money(obj.overdue_total)
 
 
-class ContractIn(Schema):
+class ContractIn(InputSchema):
     customer_id: int
     deal_id: int | None = None
     title: str = Field("", max_length=200)
@@ -91,7 +92,7 @@ class ContractIn(Schema):
     terms: str = ""
 
 
-class ContractFromDealIn(Schema):
+class ContractFromDealIn(InputSchema):
     """What a won deal does not say; amount, currency, customer and owner come from the deal."""
 
     title: str | None = Field(None, max_length=200)
@@ -101,7 +102,7 @@ class ContractFromDealIn(Schema):
     terms: str = ""
 
 
-class ContractPatch(Schema):
+class ContractPatch(InputSchema):
     title: str | None = Field(None, max_length=200)
     deal_id: int | None = None
     amount: Decimal | None = Field(None, **AMOUNT)
@@ -138,15 +139,15 @@ class ContractFilter(ListFilter):
         return overdue if value else ~overdue
 
 
-class ActivateIn(Schema):
+class ActivateIn(InputSchema):
     signed_at: date | None = None
     version: int | None = None
 
 
-class AcceptIn(Schema):
+class AcceptIn(InputSchema):
     version: int | None = None
 
 
-class TerminateIn(Schema):
+class TerminateIn(InputSchema):
     reason: str = Field(max_length=255)
     version: int | None = None

@@ -8,6 +8,7 @@ from ninja import FilterLookup, Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter
+from gendan.core.schemas import InputSchema
 
 
 class MilestoneOut(Schema):
@@ -30,7 +31,7 @@ class MilestoneOut(Schema):
         return obj.done_at is not None
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InputSchema):
     contract_id: int
     name: str = Field(min_length=1, max_length=200)
     due_date: date | None = None
@@ -38,7 +39,7 @@ class MilestoneIn(Schema):
     position: int | None = Field(None, ge=0, le=10_000)
 
 
-class MilestonePatch(Schema):
+class MilestonePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     due_date: date | None = None
     owner_id: int | None = None
@@ -57,6 +58,6 @@ class MilestoneFilter(ListFilter):
         return Q() if value is None else Q(done_at__isnull=not value)
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     done_at: datetime | None = None
     version: int | None = None

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from gendan.core.filters import ListFilter
 from gendan.core.money import cents as money
+from gendan.core.schemas import InputSchema
 from gendan.sales.choices import PaymentMethod, PlanStatus
 
 POSITIVE = {"gt": 0, "max_digits": 16, "decimal_places": 2}
@@ -49,7 +50,7 @@ class PlanOut(Schema):
         return obj.status_on(timezone.localdate())
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     contract_id: int
     sequence: int | None = Field(None, ge=1, le=10_000)
     due_date: date
@@ -57,7 +58,7 @@ class PlanIn(Schema):
     notes: str = Field("", max_length=255)
 
 
-class PlanPatch(Schema):
+class PlanPatch(InputSchema):
     sequence: int | None = Field(None, ge=1, le=10_000)
     due_date: date | None = None
     amount: Decimal | None = Field(None, **POSITIVE)
@@ -125,7 +126,7 @@ class PaymentOut(Schema):
         return money(obj.amount - sum((a.amount for a in obj.allocations.all()), Decimal("0")))
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     contract_id: int
     plan_id: int | None = None
     amount: Decimal = Field(**POSITIVE)
@@ -135,7 +136,7 @@ class PaymentIn(Schema):
     notes: str = Field("", max_length=255)
 
 
-class PaymentPatch(Schema):
+class PaymentPatch(InputSchema):
     """Amount and installment cannot change: delete the payment and record it again."""
 
     received_at: date | None = None

@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter
+from gendan.core.schemas import InputSchema
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
 
@@ -24,7 +25,7 @@ class ProductOut(Schema):
     updated_at: datetime
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     sku: str = Field(min_length=1, max_length=64)
     unit: str = Field("", max_length=32)
@@ -34,7 +35,7 @@ class ProductIn(Schema):
     active: bool = True
 
 
-class ProductPatch(Schema):
+class ProductPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=200)
     sku: str | None = Field(None, min_length=1, max_length=64)
     unit: str | None = Field(None, max_length=32)

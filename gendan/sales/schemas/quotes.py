@@ -8,12 +8,13 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter
+from gendan.core.schemas import InputSchema
 from gendan.sales.choices import QuoteStatus
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
 
 
-class QuoteLineIn(Schema):
+class QuoteLineIn(InputSchema):
     """A product (`product_id`) or a free `description`; amounts are checked by the service."""
 
     product_id: int | None = None
@@ -87,7 +88,7 @@ class QuoteOut(Schema):
         return reverse("sales:quote_print", kwargs={"quote_id": obj.pk})
 
 
-class QuoteIn(Schema):
+class QuoteIn(InputSchema):
     deal_id: int
     currency: str | None = Field(None, **CURRENCY)
     tax_rate: Decimal = Decimal(0)
@@ -96,7 +97,7 @@ class QuoteIn(Schema):
     lines: list[QuoteLineIn] = Field(default_factory=list, max_length=500)
 
 
-class QuotePatch(Schema):
+class QuotePatch(InputSchema):
     currency: str | None = Field(None, **CURRENCY)
     tax_rate: Decimal | None = None
     valid_until: date | None = None
@@ -105,7 +106,7 @@ class QuotePatch(Schema):
     version: int | None = None
 
 
-class QuoteActionIn(Schema):
+class QuoteActionIn(InputSchema):
     version: int | None = None
 
 

@@ -7,6 +7,7 @@ from ninja import FilterLookup, Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter, Since, Until
+from gendan.core.schemas import InputSchema
 from gendan.sales.choices import VisitChannel
 
 
@@ -33,7 +34,7 @@ class VisitOut(Schema):
         return obj.contract.number if obj.contract_id else None
 
 
-class VisitIn(Schema):
+class VisitIn(InputSchema):
     customer_id: int
     contract_id: int | None = None
     occurred_at: datetime | None = None
@@ -44,7 +45,7 @@ class VisitIn(Schema):
     next_visit_at: datetime | None = None
 
 
-class VisitPatch(Schema):
+class VisitPatch(InputSchema):
     contract_id: int | None = None
     occurred_at: datetime | None = None
     channel: VisitChannel | None = None
