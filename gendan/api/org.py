@@ -60,6 +60,13 @@ def logout(request: HttpRequest):
     return Status(204, None)
 
 
+@me_router.post("/logout-everywhere", response={204: None})
+def logout_everywhere(request: HttpRequest):
+    """End every web session of the caller and revoke all their API tokens (this one too)."""
+    services.sessions_end_everywhere(actor=actor(request))
+    return Status(204, None)
+
+
 @me_router.get("", response=MeOut)
 def me(request: HttpRequest):
     user = actor(request)

@@ -126,9 +126,14 @@ def user_create(*, actor: User, data: dict) -> User:
     return user
 
 
-def _end_sessions(user: User) -> None:
-    """Deactivation ends every web session and revokes every API token of the user."""
+def _revoke_tokens(user: User) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def _end_sessions(user: User) -> None:
+    """End every web session and revoke every API token of the user (deactivation, or the
+    user's own "log out everywhere")."""
+    _revoke_tokens(user)
     doomed = [
         session.session_key
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
@@ -165,7 +170,17 @@ def user_update(*, actor: User, user_id: int, data: dict, version: int | None = 
     people_changed()
     if "is_active" in changes and not user.is_active:
         _end_sessions(user)
+    elif password:
+        # A new password revokes the API tokens; the web sessions that carried the old one
+        # end by themselves (Django checks the password's hash on each request).
+        _revoke_tokens(user)
     return user
+
+
+@transaction.atomic
+def sessions_end_everywhere(*, actor: User) -> None:
+    """The actor logs out everywhere: every web session (this one too) and every API token."""
+    _end_sessions(actor)
 
 
 # Teams --------------------------------------------------------------------------------------

@@ -2,11 +2,16 @@
 here only the page a locked-out person sees."""
 
 from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from gendan.org import services as org_services
 from gendan.org.lockout import lockout_message, log_lockout
 
 
@@ -31,9 +36,28 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user's own new password, saved by the org service (which revokes the API tokens);
+    this browser stays logged in, other sessions end."""
+
     template_name = "registration/password_change.html"
     success_url = "/"
 
     def form_valid(self, form):
+        user = org_services.user_update(
+            actor=self.request.user,
+            user_id=self.request.user.pk,
+            data={"password": form.cleaned_data["new_password1"]},
+        )
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@require_POST
+@login_required
+def logout_everywhere(request):
+    """End every session of the user, on every device, and revoke their API tokens."""
+    org_services.sessions_end_everywhere(actor=request.user)
+    logout(request)
+    messages.success(request, _("You were logged out everywhere."))
+    return redirect("web:login")

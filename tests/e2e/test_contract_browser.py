@@ -40,7 +40,8 @@ def test_record_a_payment_and_see_received_and_outstanding(new_page, screenshot_
     page.fill("[data-testid=dialog-form] input[name=reference]", "ICBC-20260315-0042")
     page.click("[data-testid=dialog-save]")
     page.wait_for_function(
-        "document.querySelector('[data-testid=contract-received]').innerText.includes('30,000.00')"
+        "() => document.querySelector('[data-testid=contract-received]')"
+        ".innerText.includes('30,000.00')"
     )
     assert "¥60,000.00" in page.inner_text("[data-testid=contract-outstanding]")
     assert "¥0.00" in page.inner_text("[data-testid=contract-overdue]")

@@ -44,3 +44,28 @@
 document.body.addEventListener("dealMoved", function () {
   if (!document.getElementById("gd-board")) { window.location.reload(); }
 });
+// Behaviour declared in the markup, for every page and every swapped fragment (the pages run
+// under a Content-Security-Policy without inline scripts):
+//   data-autosubmit        a filter control submits its form when it changes;
+//   data-confirm="…"       a form asks before it is sent;
+//   data-fill="…"          a button puts a value into the field data-fill-field of its form.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var control = event.target.closest("[data-autosubmit]");
+    if (control && control.form) { control.form.submit(); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill]");
+    if (!button || !button.form) { return; }
+    var field = button.form.elements[button.dataset.fillField];
+    if (field) { field.value = button.dataset.fill; field.focus(); }
+  });
+})();
