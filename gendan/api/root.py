@@ -26,6 +26,7 @@ from gendan.api.auth import AUTH
 from gendan.api.channels import chat_channels_router, preferences_router
 from gendan.api.customers import contacts_router, customers_router
 from gendan.api.deals import deals_router, pipelines_router
+from gendan.api.idempotency import in_one_transaction, replay_or_claim
 from gendan.api.leads import router as leads_router
 from gendan.api.limits import THROTTLES, too_many_requests
 from gendan.api.org import auth_router, me_router, roles_router, teams_router, users_router
@@ -52,7 +53,8 @@ api = NinjaAPI(
         "`Authorization: Bearer <token>`. Lists answer `{items, count}`; records outside your "
         "scope answer 404; a stale `version` answers 409; bad input answers 422 with `errors` "
         "per field. Writes, reports, exports and searches are rate-limited per caller (429 with "
-        "`Retry-After`)."
+        "`Retry-After`). A POST sent again with the same `Idempotency-Key` header gets the "
+        "first answer back (`Idempotent-Replayed: true`) instead of creating twice."
     ),
     auth=AUTH,
     throttle=THROTTLES,
@@ -61,6 +63,11 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+# A POST with an Idempotency-Key: one transaction around it, the key claimed before the
+# endpoint runs (api/idempotency.py).
+api.add_decorator(in_one_transaction, mode="view")
+api.add_decorator(replay_or_claim, mode="operation")
 
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
