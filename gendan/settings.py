@@ -9,14 +9,17 @@ GENDAN_HTTPS         1 when served over HTTPS: secure cookies, HSTS, redirect to
 REDIS_URL            use Redis for the background queue instead of SQLite
 EMAIL_URL            smtp://user:pass@host:port (or console:// / locmem://)
 GENDAN_TIME_ZONE     default Asia/Shanghai; times are stored in UTC
+GENDAN_API_WRITE_RATE, GENDAN_API_HEAVY_READ_RATE   API rate limits per caller (300/m, 60/m)
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -212,7 +215,7 @@ HUEY["consumer"] = {
     "periodic": env.bool("GENDAN_PERIODIC_TASKS", default=True),
 }
 
-# Cache: shared by all web processes (login rate limits); Redis when configured.
+# Cache: shared by all web processes (API rate limits, kept figures); Redis when configured.
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -224,6 +227,25 @@ else:
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+
+# API rate limits per caller (gendan/api/limits.py): "<count>/<period>", the period one of
+# s, m, h, d (or 10m, 2h ...); empty or 0 for no limit. Counted in the cache above.
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def _rate(name: str, default: str) -> str:
+    rate = env.str(name, default=default).strip().replace(" ", "")
+    if rate in ("", "0", "off"):
+        return ""
+    if not _RATE.match(rate):
+        raise ImproperlyConfigured(f"{name}={rate!r}: expected a rate like 300/m")
+    return rate
+
+
+GENDAN_API_WRITE_RATE = _rate("GENDAN_API_WRITE_RATE", "300/m")
+GENDAN_API_HEAVY_READ_RATE = _rate("GENDAN_API_HEAVY_READ_RATE", "60/m")
+# A cache that cannot be reached lets requests through rather than refusing every write.
+RATELIMIT_FAIL_OPEN = True
 
 # Mail ---------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
@@ -26,7 +26,9 @@ from gendan.api.auth import AUTH
 from gendan.api.channels import chat_channels_router, preferences_router
 from gendan.api.customers import contacts_router, customers_router
 from gendan.api.deals import deals_router, pipelines_router
+from gendan.api.idempotency import in_one_transaction, replay_or_claim
 from gendan.api.leads import router as leads_router
+from gendan.api.limits import THROTTLES, too_many_requests
 from gendan.api.org import auth_router, me_router, roles_router, teams_router, users_router
 from gendan.api.rules import router as rules_router
 from gendan.api.sales import contracts, delivery, payments, products, quotes, visits
@@ -50,14 +52,22 @@ api = NinjaAPI(
         "Gendan (跟单) CRM. Authenticate with `POST /api/v1/auth/token`, then send "
         "`Authorization: Bearer <token>`. Lists answer `{items, count}`; records outside your "
         "scope answer 404; a stale `version` answers 409; bad input answers 422 with `errors` "
-        "per field."
+        "per field. Writes, reports, exports and searches are rate-limited per caller (429 with "
+        "`Retry-After`). A POST sent again with the same `Idempotency-Key` header gets the "
+        "first answer back (`Idempotent-Replayed: true`) instead of creating twice."
     ),
     auth=AUTH,
+    throttle=THROTTLES,
     renderer=Utf8JSONRenderer(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+# A POST with an Idempotency-Key: one transaction around it, the key claimed before the
+# endpoint runs (api/idempotency.py).
+api.add_decorator(in_one_transaction, mode="view")
+api.add_decorator(replay_or_claim, mode="operation")
 
 api.add_router("/auth", auth_router)
 api.add_router("/me", me_router)
@@ -96,6 +106,12 @@ def on_domain_error(request, exc: DomainError):
     if getattr(exc, "retry_after", None):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    # Over a rate limit (api/limits.py): 429, Retry-After, when to try again in words.
+    return on_domain_error(request, too_many_requests(request, exc.wait))
 
 
 def _field_path(loc: tuple) -> tuple:

@@ -92,3 +92,25 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class IdempotentRequest(models.Model):
+    """The answer to a POST sent with an `Idempotency-Key`, kept for a day (org/idempotency.py).
+
+    The row is written in the same transaction as the request's own work, so it exists exactly
+    when that work was committed; a repeat of the key finds it and gets the same answer.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, the path and the body: the same key for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="org_idempotent_request_user_key")
+        ]
