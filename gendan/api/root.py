@@ -7,7 +7,6 @@ from django.db import DataError
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -27,6 +26,7 @@ from gendan.api.channels import chat_channels_router, preferences_router
 from gendan.api.customers import contacts_router, customers_router
 from gendan.api.deals import deals_router, pipelines_router
 from gendan.api.leads import router as leads_router
+from gendan.api.openapi import GendanAPI, JsonParser, MalformedBody
 from gendan.api.org import auth_router, me_router, roles_router, teams_router, users_router
 from gendan.api.rules import router as rules_router
 from gendan.api.sales import contracts, delivery, payments, products, quotes, visits
@@ -43,7 +43,7 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = GendanAPI(
     title="Gendan API",
     version="1",
     description=(
@@ -54,6 +54,7 @@ api = NinjaAPI(
     ),
     auth=AUTH,
     renderer=Utf8JSONRenderer(),
+    parser=JsonParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -136,7 +137,14 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    if isinstance(exc.__cause__, DomainError):  # raised while parsing the body (api/openapi.py)
+        return on_domain_error(request, exc.__cause__)
+    # ninja says "Cannot parse request body" in English; the caller reads their language.
+    if isinstance(exc.__cause__, MalformedBody):
+        detail = _("The request body is not valid JSON.")
+    else:
+        detail = str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 def on_value_out_of_range(request, exc):
