@@ -28,7 +28,7 @@ from gendan.activities.schemas import (
 from gendan.api.auth import actor, expected_version
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
-from gendan.core.schemas import Page, patch_data
+from gendan.core.schemas import ErrorOut, Page, patch_data
 from gendan.followups import selectors, services
 
 activities_router = Router(tags=["follow-ups"])
@@ -111,7 +111,7 @@ def task_delete(request: HttpRequest, task_id: int):
     return Status(204, None)
 
 
-@timeline_router.get("", response=Page[TimelineEventOut])
+@timeline_router.get("", response={200: Page[TimelineEventOut], 404: ErrorOut})
 def timeline(
     request: HttpRequest, filters: TimelineFilter = Query(...), page: PageParams = Query(...)
 ):
@@ -128,7 +128,7 @@ def timeline(
 # Comments -----------------------------------------------------------------------------------
 
 
-@comments_router.get("", response=Page[CommentOut])
+@comments_router.get("", response={200: Page[CommentOut], 404: ErrorOut})
 def comment_list(
     request: HttpRequest, filters: SubjectFilter = Query(...), page: PageParams = Query(...)
 ):
@@ -174,7 +174,7 @@ def comment_delete(request: HttpRequest, comment_id: int):
 # Attachments --------------------------------------------------------------------------------
 
 
-@attachments_router.get("", response=Page[AttachmentOut])
+@attachments_router.get("", response={200: Page[AttachmentOut], 404: ErrorOut})
 def attachment_list(
     request: HttpRequest, filters: SubjectFilter = Query(...), page: PageParams = Query(...)
 ):
@@ -185,7 +185,7 @@ def attachment_list(
     return paginate(qs, page.page, page.page_size)
 
 
-@attachments_router.post("", response={201: AttachmentOut})
+@attachments_router.post("", response={201: AttachmentOut, 413: ErrorOut})
 def attachment_upload(
     request: HttpRequest,
     subject_type: Form[SubjectType],

@@ -4,7 +4,7 @@ from ninja import Query, Router, Status
 from gendan.api.auth import actor, expected_version
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
-from gendan.core.schemas import Page, patch_data
+from gendan.core.schemas import ErrorOut, Page, patch_data
 from gendan.deals import selectors, services
 from gendan.deals.schemas import (
     BoardFilter,
@@ -118,7 +118,7 @@ def deal_list(
     return paginate(qs, page.page, page.page_size)
 
 
-@deals_router.get("/board", response=BoardOut)
+@deals_router.get("/board", response={200: BoardOut, 404: ErrorOut})
 def deal_board(request: HttpRequest, filters: BoardFilter = Query(...)):
     """The pipeline board: per stage count, amount, weighted amount and the first cards.
 

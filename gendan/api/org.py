@@ -3,7 +3,7 @@ from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
 from gendan.core.pagination import PageParams, paginate
-from gendan.core.schemas import Page, patch_data
+from gendan.core.schemas import ErrorOut, Page, patch_data
 from gendan.org import selectors, services
 from gendan.org.schemas import (
     MeOut,
@@ -29,7 +29,7 @@ teams_router = Router(tags=["org"])
 roles_router = Router(tags=["org"])
 
 
-@auth_router.post("/token", response={201: TokenOut}, auth=None)
+@auth_router.post("/token", response={201: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None)
 def token_create(request: HttpRequest, payload: TokenIn):
     """Exchange a username and password for a bearer token. Wrong credentials answer 401;
     after five failures for one account from one address (or 30 from one address, or 30 for

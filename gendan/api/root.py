@@ -7,7 +7,6 @@ from django.db import DataError
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -29,6 +28,7 @@ from gendan.api.deals import deals_router, pipelines_router
 from gendan.api.idempotency import in_one_transaction, replay_or_claim
 from gendan.api.leads import router as leads_router
 from gendan.api.limits import THROTTLES, too_many_requests
+from gendan.api.openapi import GendanAPI, JsonParser, MalformedBody
 from gendan.api.org import auth_router, me_router, roles_router, teams_router, users_router
 from gendan.api.rules import router as rules_router
 from gendan.api.sales import contracts, delivery, payments, products, quotes, visits
@@ -45,7 +45,7 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+api = GendanAPI(
     title="Gendan API",
     version="1",
     description=(
@@ -59,6 +59,7 @@ api = NinjaAPI(
     auth=AUTH,
     throttle=THROTTLES,
     renderer=Utf8JSONRenderer(),
+    parser=JsonParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -152,7 +153,14 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    if isinstance(exc.__cause__, DomainError):  # raised while parsing the body (api/openapi.py)
+        return on_domain_error(request, exc.__cause__)
+    # ninja says "Cannot parse request body" in English; the caller reads their language.
+    if isinstance(exc.__cause__, MalformedBody):
+        detail = _("The request body is not valid JSON.")
+    else:
+        detail = str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 def on_value_out_of_range(request, exc):

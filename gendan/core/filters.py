@@ -13,9 +13,10 @@ from typing import Annotated, Any, Self
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from ninja import FilterSchema
-from pydantic import ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ValidatorFunctionWrapHandler, WrapValidator, field_validator
 
 from gendan.core.selectors import search_q
+from gendan.core.validation import in_utc
 
 
 class _Day:
@@ -50,6 +51,12 @@ def local_day_start(day: date) -> datetime:
 
 class ListFilter(FilterSchema):
     """The base of every list's filters; a dict of the same names is accepted as well."""
+
+    @field_validator("*")
+    @classmethod
+    def _moments_in_utc(cls, value):
+        """Each moment in UTC before it reaches a query (core/validation.py)."""
+        return in_utc(value)
 
     @classmethod
     def of(cls, filters: "ListFilter | dict | None") -> Self:

@@ -4,10 +4,10 @@ from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, field_validator
 
 from gendan.core.contact import email_problem, phone_problem, url_problem
-from gendan.core.validation import invalid
+from gendan.core.validation import in_utc, invalid
 
 T = TypeVar("T")
 
@@ -17,6 +17,12 @@ class InputSchema(Schema):
     dropped, so a misspelled field cannot lose what the caller meant to save."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _moments_in_utc(cls, value):
+        """Each moment in UTC before it reaches a query or a row (core/validation.py)."""
+        return in_utc(value)
 
 
 def _checked(problem):
@@ -56,3 +62,13 @@ def patch_data(payload: Schema, *, mode: str = "python") -> tuple[dict, int | No
     data = payload.model_dump(mode=mode, exclude_unset=True)
     version = data.pop("version", None)
     return data, version
+
+
+class ErrorOut(Schema):
+    """Every error answer: `detail` says what went wrong, `errors` names each bad field (422);
+    some errors add facts of their own (a 409's `current_version`, a move's `missing_fields`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    detail: str
+    errors: dict[str, str] = {}

@@ -10,6 +10,7 @@ part of the value it is about (`key`), which a model validator cannot do by its 
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -135,3 +136,48 @@ def error_messages(
             loc = (*loc, ctx["key"])
         messages.setdefault(_dotted(loc), _message(error))
     return messages
+
+
+def text_problem(value: str) -> str:
+    """Why the database cannot keep this text ('' if it can): PostgreSQL refuses NUL
+    characters, and a lone surrogate (a half of an emoji's \\uXXXX pair) is no UTF-8."""
+    if "\x00" in value:
+        return _("This text contains a NUL character (\\u0000).")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("This text contains an unpaired \\uXXXX surrogate.")
+    return ""
+
+
+def text_problems(value, path: tuple = ()) -> dict[str, str]:
+    """`text_problem` of every text inside a parsed JSON value, by dotted path."""
+    if isinstance(value, str):
+        message = text_problem(value)
+        return {_dotted(path): message} if message else {}
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return {}
+    problems = {}
+    for key, item in items:
+        if isinstance(key, str) and text_problem(key):
+            # A bad key is named by where it is, never echoed back.
+            problems.setdefault(_dotted(path), text_problem(key))
+        else:
+            problems.update(text_problems(item, (*path, key)))
+    return problems
+
+
+def in_utc(value):
+    """An aware moment as UTC, the form the databases store (PostgreSQL refuses a UTC offset
+    past 15:59, which ISO-8601 allows up to 23:59); a moment that would leave the calendar
+    there (before the year 1 or after 9999) is invalid."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise invalid(_("This moment is out of range.")) from None
