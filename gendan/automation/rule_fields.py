@@ -51,11 +51,17 @@ def rule_object(info: ValidationInfo) -> str | None:
     return context.get("object") if isinstance(context, dict) else None
 
 
-def only_for(info: ValidationInfo, objects, message) -> None:
-    """Refuse a trigger or action that the rule's object does not have."""
-    obj = rule_object(info)
-    if obj and obj not in objects:
-        raise invalid(message)
+def only_for(objects, message):
+    """The `type` validator of a trigger or action that only some objects have: it refuses
+    the part on a rule whose object is not one of `objects` (message: a lazy translation)."""
+
+    def check(cls, kind: str, info: ValidationInfo) -> str:
+        obj = rule_object(info)
+        if obj and obj not in objects:
+            raise invalid(str(message))
+        return kind
+
+    return field_validator("type")(classmethod(check))
 
 
 def typed_part(value, types, *, what: str, unknown: str):

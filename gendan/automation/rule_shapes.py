@@ -10,6 +10,7 @@ common field types in `rule_fields`.
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import (
     BeforeValidator,
     Field,
@@ -172,11 +173,7 @@ class MoveToPoolAction(Shape):
     reason: OptionalText = None
     conditions: ActionConditions = None
 
-    @field_validator("type")
-    @classmethod
-    def _leads(cls, kind: str, info: ValidationInfo) -> str:
-        only_for(info, (RuleObject.LEAD,), _("Only leads go to the public pool."))
-        return kind
+    _leads = only_for((RuleObject.LEAD,), gettext_lazy("Only leads go to the public pool."))
 
 
 class AddCollaboratorAction(Shape):
@@ -187,11 +184,7 @@ class AddCollaboratorAction(Shape):
     role: CollaboratorRole = CollaboratorRole.OTHER
     conditions: ActionConditions = None
 
-    @field_validator("type")
-    @classmethod
-    def _deals(cls, kind: str, info: ValidationInfo) -> str:
-        only_for(info, (RuleObject.DEAL,), _("Only deals have collaborators."))
-        return kind
+    _deals = only_for((RuleObject.DEAL,), gettext_lazy("Only deals have collaborators."))
 
 
 class EscalateAction(Shape):
@@ -229,12 +222,10 @@ class CreateDealAction(Shape):
     copy_amount: bool = False
     conditions: ActionConditions = None
 
-    @field_validator("type")
-    @classmethod
-    def _with_customer(cls, kind: str, info: ValidationInfo) -> str:
-        objects = (RuleObject.CONTRACT, RuleObject.CUSTOMER, RuleObject.DEAL)
-        only_for(info, objects, _("Deals are created from a contract, customer or deal."))
-        return kind
+    _with_customer = only_for(
+        (RuleObject.CONTRACT, RuleObject.CUSTOMER, RuleObject.DEAL),
+        gettext_lazy("Deals are created from a contract, customer or deal."),
+    )
 
 
 def _action_type(value):

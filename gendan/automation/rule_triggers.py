@@ -7,6 +7,7 @@ that was sent (`Rule.trigger`), which the engine reads as a dict.
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import (
     BeforeValidator,
     Field,
@@ -53,11 +54,7 @@ class StageChangedTrigger(Shape):
     to_stage_id: StrictInt | None = None
     to_kind: Literal["open", "won", "lost"] | None = None
 
-    @field_validator("type")
-    @classmethod
-    def _deals(cls, kind: str, info: ValidationInfo) -> str:
-        only_for(info, (RuleObject.DEAL,), _("Only deals change stage."))
-        return kind
+    _deals = only_for((RuleObject.DEAL,), gettext_lazy("Only deals change stage."))
 
     @field_validator("from_stage_id", "to_stage_id")
     @classmethod
@@ -74,13 +71,10 @@ class ActivityLoggedTrigger(Shape):
     type: Literal["activity_logged"]
     outcome: Outcome | None = None
 
-    @field_validator("type")
-    @classmethod
-    def _followed_up(cls, kind: str, info: ValidationInfo) -> str:
-        objects = (RuleObject.LEAD, RuleObject.DEAL, RuleObject.CUSTOMER, RuleObject.CONTRACT)
-        message = _("Follow-ups are logged on leads, deals, customers and contracts.")
-        only_for(info, objects, message)
-        return kind
+    _followed_up = only_for(
+        (RuleObject.LEAD, RuleObject.DEAL, RuleObject.CUSTOMER, RuleObject.CONTRACT),
+        gettext_lazy("Follow-ups are logged on leads, deals, customers and contracts."),
+    )
 
 
 class _Period(Shape):
@@ -101,11 +95,9 @@ class IdleTrigger(_Period):
     hours: Positive | None = None
     days: Positive | None = None
 
-    @field_validator("type")
-    @classmethod
-    def _followed_up(cls, kind: str, info: ValidationInfo) -> str:
-        only_for(info, IDLE_OBJECTS, _("Only leads, deals and customers have follow-ups."))
-        return kind
+    _followed_up = only_for(
+        IDLE_OBJECTS, gettext_lazy("Only leads, deals and customers have follow-ups.")
+    )
 
 
 class SlaTrigger(_Period):
@@ -115,11 +107,7 @@ class SlaTrigger(_Period):
     hours: Positive | None = None
     days: Positive | None = None
 
-    @field_validator("type")
-    @classmethod
-    def _leads(cls, kind: str, info: ValidationInfo) -> str:
-        only_for(info, (RuleObject.LEAD,), _("The SLA trigger is for leads."))
-        return kind
+    _leads = only_for((RuleObject.LEAD,), gettext_lazy("The SLA trigger is for leads."))
 
 
 class DueTrigger(Shape):
