@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gendan.core",
     "gendan.org",
     "gendan.ui",
+    "gendan.fields",
     "gendan.leads",
     "gendan.customers",
     "gendan.deals",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("contracts/", include(sales_urls.contract_urls)),
     path("payments/", include(sales_urls.payment_urls)),
     path("reports/", include("gendan.web.analytics.urls")),
+    path("settings/fields/", include("gendan.web.fields.urls")),
     path("settings/", include("gendan.web.automation.urls")),
     path("", include("gendan.web.urls")),
 ]

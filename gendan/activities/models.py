@@ -23,6 +23,7 @@ from gendan.activities.subjects import (
     subject_fks,
 )
 from gendan.core.models import TimeStampedModel
+from gendan.fields.models import CustomValues
 from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
@@ -48,6 +49,9 @@ class Activity(SubjectMixin, TimeStampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activities"
     )
+
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
 
     objects = ActivityQuerySet.as_manager()
 
@@ -87,6 +91,9 @@ class Task(SubjectMixin, TimeStampedModel):
     done_at = models.DateTimeField(null=True, blank=True)
     subject_type = models.CharField(max_length=10, choices=SubjectType.choices, blank=True)
     lead, customer, deal, contract = subject_fks("tasks")
+
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
 
     objects = TaskQuerySet.as_manager()
 

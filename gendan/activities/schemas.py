@@ -18,9 +18,12 @@ from gendan.activities.choices import (
 from gendan.activities.subjects import SUBJECT_FIELDS
 from gendan.core.filters import ListFilter, Since, Until
 from gendan.core.schemas import InputSchema
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import CustomListFilter
+from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 
 
-class ActivityOut(Schema):
+class ActivityOut(custom_out(RecordType.ACTIVITY), Schema):
     id: int
     subject_type: SubjectType
     subject_id: int
@@ -40,6 +43,7 @@ class ActivityOut(Schema):
 
 
 class ActivityIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     subject_type: SubjectType
     subject_id: int
     contact_id: int | None = None
@@ -54,6 +58,7 @@ class ActivityIn(InputSchema):
 
 
 class ActivityPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     channel: Channel | None = None
     outcome: Outcome | None = None
     summary: str | None = Field(None, min_length=1, max_length=5000)
@@ -71,7 +76,7 @@ class BySubject:
         return Q(**{SUBJECT_FIELDS[self.subject_type]: value})
 
 
-class ActivityFilter(BySubject, ListFilter):
+class ActivityFilter(BySubject, CustomListFilter):
     subject_type: SubjectType | None = None
     subject_id: int | None = None
     owner_id: int | None = None
@@ -87,7 +92,7 @@ class ActivityFilter(BySubject, ListFilter):
         return self.search(value, ("summary",))
 
 
-class TaskOut(Schema):
+class TaskOut(custom_out(RecordType.TASK), Schema):
     id: int
     title: str
     description: str
@@ -106,6 +111,7 @@ class TaskOut(Schema):
 
 
 class TaskIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
     assignee_id: int | None = None
@@ -116,6 +122,7 @@ class TaskIn(InputSchema):
 
 
 class TaskPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     assignee_id: int | None = None
@@ -131,7 +138,7 @@ def _today_bounds(now):
     return start, start + timedelta(days=1)
 
 
-class TaskFilter(BySubject, ListFilter):
+class TaskFilter(BySubject, CustomListFilter):
     assignee_id: int | None = None
     status: TaskStatus | None = None
     priority: TaskPriority | None = None

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from gendan.activities.choices import EventKind, SubjectType
 from gendan.activities.models import TimelineEvent
+from gendan.fields.values import changes as custom_changes
 from gendan.org.models import User
 from gendan.org.system import recorded_actor
 
@@ -61,6 +62,11 @@ def changes_record(subject, changes: dict, *, actor, tracked: tuple[str, ...] = 
     events = []
     rest = {}
     for field, (old, new) in changes.items():
+        if field == "custom":
+            # Each custom field a change of its own: `custom.<key>`, old → new.
+            for key, (was, now) in custom_changes(old, new).items():
+                rest[key] = {"from": _jsonable(was), "to": _jsonable(now)}
+            continue
         kind = _CHANGE_KINDS.get(field)
         if kind:
             data = {"field": field, "from": old, "to": new}

@@ -37,11 +37,7 @@ def is_limited(path: str, method: str, operation: dict) -> bool:
     if method in WRITES:
         return True
     query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
-    return (
-        path.startswith(REPORTS_PREFIX)
-        or path.endswith("/pdf")
-        or bool(query & {"q", "format"})
-    )
+    return path.startswith(REPORTS_PREFIX) or path.endswith("/pdf") or bool(query & {"q", "format"})
 
 
 def error_codes(path: str, method: str, operation: dict) -> list[int]:

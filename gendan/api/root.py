@@ -25,6 +25,7 @@ from gendan.api.auth import AUTH
 from gendan.api.channels import chat_channels_router, preferences_router
 from gendan.api.customers import contacts_router, customers_router
 from gendan.api.deals import deals_router, pipelines_router
+from gendan.api.fields import router as fields_router
 from gendan.api.idempotency import in_one_transaction, replay_or_claim
 from gendan.api.leads import router as leads_router
 from gendan.api.limits import THROTTLES, too_many_requests
@@ -95,6 +96,7 @@ api.add_router("/payments", payments.payments_router)
 api.add_router("/milestones", delivery.router)
 api.add_router("/visits", visits.router)
 api.add_router("/rules", rules_router)
+api.add_router("/custom-fields", fields_router)
 api.add_router("/chat-channels", chat_channels_router)
 api.add_router("/reports", reports_router)
 api.add_router("/targets", targets_router)

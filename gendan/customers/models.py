@@ -5,6 +5,7 @@ from django.db.models import Q
 from gendan.core.models import TimeStampedModel
 from gendan.core.risk import RiskLevel
 from gendan.customers.choices import CustomerSize, CustomerStatus
+from gendan.fields.models import CustomValues
 from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
@@ -36,6 +37,9 @@ class Customer(TimeStampedModel):
     )
     risk_reasons = models.JSONField(default=list, blank=True)
 
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
+
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -65,6 +69,9 @@ class Contact(TimeStampedModel):
     wechat = models.CharField(max_length=64, blank=True)
     is_primary = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
 
     objects = ContactQuerySet.as_manager()
 

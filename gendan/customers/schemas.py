@@ -6,16 +6,19 @@ from django.db.models import Q
 from ninja import FilterLookup, Schema
 from pydantic import Field
 
-from gendan.core.filters import ListFilter, Since, Until
+from gendan.core.filters import Since, Until
 from gendan.core.money import rounded
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
 from gendan.core.schemas import Email, InputSchema, Phone, WebAddress
 from gendan.core.selectors import prefix_q
 from gendan.customers.choices import CustomerSize, CustomerStatus
 from gendan.customers.models import Contact
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import CustomListFilter
+from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 
 
-class CustomerOut(Schema):
+class CustomerOut(custom_out(RecordType.CUSTOMER), Schema):
     id: int
     name: str
     industry: str
@@ -53,6 +56,7 @@ class CustomerOut(Schema):
 
 
 class CustomerIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     name: str = Field(min_length=1, max_length=200)
     industry: str = Field("", max_length=80)
     size: CustomerSize = CustomerSize.UNKNOWN
@@ -65,6 +69,7 @@ class CustomerIn(InputSchema):
 
 
 class CustomerPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = Field(None, max_length=80)
     size: CustomerSize | None = None
@@ -88,7 +93,7 @@ def contact_phone_q(field: str):
     return build
 
 
-class CustomerFilter(ListFilter):
+class CustomerFilter(CustomListFilter):
     q: str | None = None
     status: CustomerStatus | None = None
     owner_id: int | None = None
@@ -104,7 +109,7 @@ class CustomerFilter(ListFilter):
         return self.search(value, ("name", "website", "address"), phone=contact_phone_q("id"))
 
 
-class ContactOut(Schema):
+class ContactOut(custom_out(RecordType.CONTACT), Schema):
     id: int
     customer_id: int
     customer_name: str = Field(alias="customer.name")
@@ -121,6 +126,7 @@ class ContactOut(Schema):
 
 
 class ContactIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     customer_id: int
     name: str = Field(min_length=1, max_length=120)
     title: str = Field("", max_length=120)
@@ -132,6 +138,7 @@ class ContactIn(InputSchema):
 
 
 class ContactPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     customer_id: int | None = None
     name: str | None = Field(None, min_length=1, max_length=120)
     title: str | None = Field(None, max_length=120)
@@ -143,7 +150,7 @@ class ContactPatch(InputSchema):
     version: int | None = None
 
 
-class ContactFilter(ListFilter):
+class ContactFilter(CustomListFilter):
     q: str | None = None
     customer_id: int | None = None
     is_primary: bool | None = None

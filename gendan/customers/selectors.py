@@ -3,9 +3,10 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 
 from gendan.core.errors import NotFound
-from gendan.core.selectors import ordered
 from gendan.customers.models import Contact, Customer
 from gendan.customers.schemas import ContactFilter, CustomerFilter
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import custom_list
 
 CUSTOMER_ORDERING = ("created_at", "updated_at", "name", "last_activity_at", "next_follow_up_at")
 
@@ -23,7 +24,14 @@ def _customers(actor, figures: Figures | None) -> QuerySet:
 def customer_list(*, actor, filters: CustomerFilter | dict, figures: Figures | None = None):
     filters = CustomerFilter.of(filters)
     qs = filters.apply(_customers(actor, figures))
-    return ordered(qs, filters.ordering, CUSTOMER_ORDERING, "-created_at")
+    return custom_list(
+        qs,
+        RecordType.CUSTOMER,
+        filters,
+        actor=actor,
+        allowed=CUSTOMER_ORDERING,
+        default="-created_at",
+    )
 
 
 def customer_get(*, actor, customer_id: int, figures: Figures | None = None) -> Customer:
@@ -34,8 +42,10 @@ def customer_get(*, actor, customer_id: int, figures: Figures | None = None) -> 
 
 
 def contact_list(*, actor, filters: ContactFilter | dict):
-    qs = Contact.objects.visible_to(actor).select_related("customer")
-    return ContactFilter.of(filters).apply(qs).order_by("customer_id", "-is_primary", "id")
+    filters = ContactFilter.of(filters)
+    qs = filters.apply(Contact.objects.visible_to(actor).select_related("customer"))
+    qs = qs.order_by("customer_id", "-is_primary", "id")
+    return custom_list(qs, RecordType.CONTACT, filters, actor=actor)
 
 
 def contact_choices(*, actor, customer_id: int):

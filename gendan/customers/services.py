@@ -11,6 +11,8 @@ from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
+from gendan.fields import values as custom_values
+from gendan.fields.choices import RecordType
 from gendan.org.scoping import check_assignable
 
 CUSTOMER_TRACKED = ("name", "industry", "size", "region", "address", "website")
@@ -23,6 +25,7 @@ def customer_create(*, actor, data: dict) -> Customer:
     data["owner_id"] = data.get("owner_id") or actor.pk
     check_assignable(actor, data["owner_id"])
     check_contact(data)
+    custom_values.on_create(RecordType.CUSTOMER, data, actor=actor)
     customer = Customer.objects.create(**data)
     event_record(customer, EventKind.CREATED, actor=actor)
     notify_assigned(customer, actor=actor)
@@ -42,7 +45,9 @@ def customer_update(*, actor, customer_id: int, data: dict, version: int | None 
     customer = lock_for_update(
         Customer.objects.visible_to(actor), customer_id, expected_version=version
     )
+    data = dict(data)
     check_contact(data)
+    custom_values.on_update(RecordType.CUSTOMER, customer, data, actor=actor)
     if "owner_id" in data:
         if data["owner_id"] is None:
             raise ValidationFailed(errors={"owner_id": _("A customer must have an owner.")})
@@ -89,6 +94,7 @@ def contact_create(*, actor, data: dict) -> Contact:
     customer = Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).first()
     if customer is None:
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})
+    custom_values.on_create(RecordType.CONTACT, data, actor=actor)
     if not Contact.objects.filter(customer=customer).exists():
         data["is_primary"] = True  # the first contact of a customer is its primary one
     contact = Contact(**data)
@@ -116,7 +122,9 @@ def contact_update(*, actor, contact_id: int, data: dict, version: int | None = 
     contact = lock_for_update(
         Contact.objects.visible_to(actor), contact_id, expected_version=version
     )
+    data = dict(data)
     check_contact(data)
+    custom_values.on_update(RecordType.CONTACT, contact, data, actor=actor)
     moving = "customer_id" in data and data["customer_id"] != contact.customer_id
     if moving and not Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).exists():
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})

@@ -10,6 +10,7 @@ from gendan.core.models import TimeStampedModel
 from gendan.core.money import cents
 from gendan.core.risk import RiskLevel
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
+from gendan.fields.models import CustomValues
 from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
 
@@ -87,6 +88,9 @@ class Deal(TimeStampedModel):
     risk_level = models.CharField(max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     risk_reasons = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
+
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
 
     objects = DealQuerySet.as_manager()
 

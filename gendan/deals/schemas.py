@@ -7,12 +7,15 @@ from django.utils import timezone
 from ninja import FilterLookup, Schema
 from pydantic import Field
 
-from gendan.core.filters import ListFilter, Since, Until
+from gendan.core.filters import Since, Until
 from gendan.core.risk import RiskLevel, RiskReasonOut, reasons_out
 from gendan.core.schemas import CurrencyAmount, InputSchema
 from gendan.customers.schemas import contact_phone_q
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.deals.models import DealCollaborator, Stage
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import CustomListFilter
+from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 from gendan.org.choices import RoleCode
 
 
@@ -129,7 +132,7 @@ class DealCardOut(Schema):
         return _is_stalled(obj)
 
 
-class DealOut(DealCardOut):
+class DealOut(custom_out(RecordType.DEAL), DealCardOut):
     contact_id: int | None
     pipeline_id: int
     stage_id: int
@@ -163,6 +166,7 @@ class DealOut(DealCardOut):
 
 
 class DealIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     name: str = Field(min_length=1, max_length=200)
     customer_id: int
     contact_id: int | None = None
@@ -181,6 +185,7 @@ class DealIn(InputSchema):
 
 
 class DealPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     name: str | None = Field(None, min_length=1, max_length=200)
     customer_id: int | None = None
     contact_id: int | None = None
@@ -205,7 +210,7 @@ def stalled_q(stages, now) -> Q:
     return cond
 
 
-class DealFilter(ListFilter):
+class DealFilter(CustomListFilter):
     q: str | None = None
     status: DealStatus | None = None
     pipeline_id: int | None = None

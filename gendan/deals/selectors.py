@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.core.money import cents, reporting_currency
-from gendan.core.selectors import ordered, text_search
+from gendan.core.selectors import text_search
 from gendan.customers.schemas import contact_phone_q
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
 from gendan.deals.schemas import DealFilter, stalled_q
 from gendan.deals.totals import column_totals
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import custom_list
 from gendan.org.scoping import members_q, team_subtree_ids
 
 DEAL_ORDERING = (
@@ -67,7 +69,9 @@ def _deal_queryset(actor):
 def deal_list(*, actor, filters: DealFilter | dict):
     filters = DealFilter.of(filters)
     qs = filters.apply(_deal_queryset(actor))
-    return ordered(qs, filters.ordering, DEAL_ORDERING, "-created_at")
+    return custom_list(
+        qs, RecordType.DEAL, filters, actor=actor, allowed=DEAL_ORDERING, default="-created_at"
+    )
 
 
 def deal_get(*, actor, deal_id: int) -> Deal:

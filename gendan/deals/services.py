@@ -17,6 +17,8 @@ from gendan.deals.choices import REQUIRED_FIELD_CHOICES, DealStatus, StageKind
 from gendan.deals.defaults import DEFAULT_PIPELINE, DEFAULT_STAGES
 from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
 from gendan.deals.totals import deals_changed
+from gendan.fields import values as custom_values
+from gendan.fields.choices import RecordType
 from gendan.leads.models import Lead
 from gendan.org.choices import RoleCode
 from gendan.org.models import User
@@ -282,6 +284,7 @@ def deal_create(*, actor, data: dict) -> Deal:
     check_assignable(actor, data["owner_id"])
     _check_deal_refs(actor, data, customer_id=data.get("customer_id"))
     _check_collaborators(collaborators)
+    custom_values.on_create(RecordType.DEAL, data, actor=actor)
     pipeline, stage = _pipeline_and_stage(data)
     now = timezone.now()
     data.update(pipeline=pipeline, stage=stage, stage_entered_at=now, **_close_fields(stage, now))
@@ -313,6 +316,7 @@ def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) 
     scoped = Deal.objects.visible_to(actor).select_related("stage")
     deal = lock_for_update(scoped, deal_id, expected_version=version)
     data = dict(data)
+    custom_values.on_update(RecordType.DEAL, deal, data, actor=actor)
     stage_id = data.pop("stage_id", None)
     lost_reason = data.pop("lost_reason", None)
     if "owner_id" in data:

@@ -13,14 +13,18 @@ from gendan.activities.models import (
 from gendan.activities.schemas import ActivityFilter, TaskFilter
 from gendan.activities.subjects import SUBJECT_FIELDS, subject_model
 from gendan.core.errors import NotFound, ValidationFailed
-from gendan.core.selectors import ordered
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import custom_list
 from gendan.org.models import User
 from gendan.sales.models import Contract
 
 
 def activity_list(*, actor, filters: ActivityFilter | dict):
-    qs = Activity.objects.visible_to(actor).select_related("owner", "contact")
-    return ActivityFilter.of(filters).apply(qs).order_by("-occurred_at", "-id")
+    filters = ActivityFilter.of(filters)
+    qs = filters.apply(Activity.objects.visible_to(actor).select_related("owner", "contact"))
+    return custom_list(
+        qs.order_by("-occurred_at", "-id"), RecordType.ACTIVITY, filters, actor=actor
+    )
 
 
 def activity_get(*, actor, activity_id: int) -> Activity:
@@ -38,7 +42,8 @@ def activity_get(*, actor, activity_id: int) -> Activity:
 def task_list(*, actor, filters: TaskFilter | dict):
     filters = TaskFilter.of(filters)
     qs = filters.apply(Task.objects.visible_to(actor).select_related("assignee"))
-    return ordered(qs, filters.ordering, ("due_at", "created_at", "priority"), "due_at")
+    allowed = ("due_at", "created_at", "priority")
+    return custom_list(qs, RecordType.TASK, filters, actor=actor, allowed=allowed, default="due_at")
 
 
 def task_get(*, actor, task_id: int) -> Task:

@@ -27,6 +27,8 @@ from gendan.customers import services as customer_services
 from gendan.customers.models import Contact, Customer
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
+from gendan.fields import values as custom_values
+from gendan.fields.choices import RecordType
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead
 from gendan.org.models import User
@@ -99,6 +101,7 @@ def activity_log(*, actor, data: dict) -> Activity:
     data["owner_id"] = data.get("owner_id") or actor.pk
     check_assignable(actor, data["owner_id"])
     data["occurred_at"] = occurred_at
+    custom_values.on_create(RecordType.ACTIVITY, data, actor=actor)
     activity = Activity.objects.create(**subject_fields(subject), **data)
     event_record(
         subject,
@@ -136,6 +139,8 @@ def activity_update(*, actor, activity_id: int, data: dict, version: int | None 
     current = activity_visible(actor=actor, activity_id=activity_id)
     _check_own_or_manager(actor, current.owner_id)
     activity = lock_for_update(Activity.objects.all(), activity_id, expected_version=version)
+    data = dict(data)
+    custom_values.on_update(RecordType.ACTIVITY, activity, data, actor=actor)
     save_changes(activity, apply_changes(activity, data))
     return activity
 
@@ -164,6 +169,7 @@ def task_create(*, actor, data: dict) -> Task:
         subject = subject_get(actor=actor, subject_type=subject_type, subject_id=subject_id)
     data["assignee_id"] = data.get("assignee_id") or actor.pk
     check_assignable(actor, data["assignee_id"], field="assignee_id")
+    custom_values.on_create(RecordType.TASK, data, actor=actor)
     fields = subject_fields(subject) if subject else {}
     # A task the system makes (a rule's) counts as its assignee's own.
     created_by = recorded_actor(actor) or User(pk=data["assignee_id"])
@@ -205,6 +211,7 @@ def task_visible(*, actor, task_id: int) -> Task:
 def task_update(*, actor, task_id: int, data: dict, version: int | None = None) -> Task:
     task = lock_for_update(Task.objects.visible_to(actor), task_id, expected_version=version)
     data = dict(data)
+    custom_values.on_update(RecordType.TASK, task, data, actor=actor)
     if "assignee_id" in data:
         if data["assignee_id"] is None:
             raise ValidationFailed(errors={"assignee_id": _("A task must have an assignee.")})

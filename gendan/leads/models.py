@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from gendan.core.models import TimeStampedModel
+from gendan.fields.models import CustomValues
 from gendan.leads.choices import LeadSource, LeadStatus
 from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 
@@ -45,6 +46,9 @@ class Lead(TimeStampedModel):
     in_pool = models.BooleanField(default=False)
     pool_entered_at = models.DateTimeField(null=True, blank=True)
     pool_reason = models.CharField(max_length=255, blank=True)
+
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
 
     objects = LeadQuerySet.as_manager()
 

@@ -7,12 +7,15 @@ from django.db.models import Q
 from ninja import FilterLookup, Schema
 from pydantic import Field
 
-from gendan.core.filters import ListFilter, Since, Until
+from gendan.core.filters import Since, Until
 from gendan.core.schemas import Email, InputSchema, Phone, WebAddress
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import CustomListFilter
+from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 from gendan.leads.choices import LeadSource, LeadStatus
 
 
-class LeadOut(Schema):
+class LeadOut(custom_out(RecordType.LEAD), Schema):
     id: int
     name: str
     company: str
@@ -43,6 +46,7 @@ class LeadOut(Schema):
 
 
 class LeadIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     name: str = Field(min_length=1, max_length=120)
     company: str = Field("", max_length=200)
     title: str = Field("", max_length=120)
@@ -59,6 +63,7 @@ class LeadIn(InputSchema):
 
 
 class LeadPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     name: str | None = Field(None, min_length=1, max_length=120)
     company: str | None = Field(None, max_length=200)
     title: str | None = Field(None, max_length=120)
@@ -75,7 +80,7 @@ class LeadPatch(InputSchema):
     version: int | None = None
 
 
-class LeadFilter(ListFilter):
+class LeadFilter(CustomListFilter):
     q: str | None = None
     status: LeadStatus | None = None
     source: LeadSource | None = None

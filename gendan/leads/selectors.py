@@ -1,5 +1,6 @@
 from gendan.core.errors import NotFound
-from gendan.core.selectors import ordered
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import custom_list
 from gendan.leads.models import Lead
 from gendan.leads.schemas import LeadFilter
 
@@ -16,7 +17,9 @@ ORDERING = (
 def lead_list(*, actor, filters: LeadFilter | dict):
     filters = LeadFilter.of(filters)
     qs = filters.apply(Lead.objects.visible_to(actor).select_related("owner"))
-    return ordered(qs, filters.ordering, ORDERING, "-created_at")
+    return custom_list(
+        qs, RecordType.LEAD, filters, actor=actor, allowed=ORDERING, default="-created_at"
+    )
 
 
 def lead_get(*, actor, lead_id: int) -> Lead:

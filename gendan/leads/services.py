@@ -11,6 +11,8 @@ from gendan.core.contact import check_contact
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.fields import values as custom_values
+from gendan.fields.choices import RecordType
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead
 from gendan.org.scoping import check_assignable, effective_scope
@@ -59,6 +61,7 @@ def lead_create(*, actor, data: dict) -> Lead:
     check_assignable(actor, data["owner_id"])
     check_contact(data)
     _check_contact_point(data)
+    custom_values.on_create(RecordType.LEAD, data, actor=actor)
     status = data.get("status") or LeadStatus.NEW
     if status == LeadStatus.CONVERTED:
         raise ValidationFailed(errors={"status": _("Convert a lead with the convert action.")})
@@ -78,6 +81,7 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
     check_not_in_pool(actor, lead)
     data = dict(data)
     check_contact(data)
+    custom_values.on_update(RecordType.LEAD, lead, data, actor=actor)
     if "owner_id" in data:
         if data["owner_id"] is None:
             raise ValidationFailed(errors={"owner_id": _("A lead must have an owner.")})

@@ -23,6 +23,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_alerts": frozenset({SM, ADMIN}),
     # Work the public pool (公海) of one's own team.
     "work_pool": frozenset({SDR, AE}),
+    # Add, change, archive and delete custom fields.
+    "manage_fields": frozenset({ADMIN}),
     # Maintain the product catalogue.
     "manage_products": frozenset({ADMIN, OPS}),
     # Confirm, correct and void any payment (others only the ones they recorded).

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gendan.core.models import TimeStampedModel
+from gendan.fields.models import CustomValues
 from gendan.org.scoping import ScopedQuerySet, ScopeSpec
 from gendan.sales.choices import (
     ContractStatus,
@@ -140,6 +141,9 @@ class Contract(TimeStampedModel):
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     terminated_at = models.DateTimeField(null=True, blank=True)
     termination_reason = models.CharField(max_length=255, blank=True)
+
+    # The values of the fields an administrator added (gendan/fields).
+    custom = CustomValues()
 
     objects = ContractQuerySet.as_manager()
 

@@ -8,6 +8,16 @@ from django.utils.translation import gettext as _
 from gendan.core.errors import DomainError, StaleVersion, ValidationFailed
 
 
+def form_field_name(form: forms.Form, field: str) -> str | None:
+    """The form field a service's error names: itself, `cf_<key>` for `custom.<key>` (a
+    custom field), or None (the whole form)."""
+    if field in form.fields:
+        return field
+    if field.startswith("custom.") and f"cf_{field[7:]}" in form.fields:
+        return f"cf_{field[7:]}"
+    return None
+
+
 def run_service(form: forms.Form, call):
     """Call the service; on a domain error add its messages to the form and return None."""
     try:
@@ -20,8 +30,7 @@ def run_service(form: forms.Form, call):
         form.stale = True
     except ValidationFailed as exc:
         for field, message in exc.errors.items():
-            name = field if field in form.fields else None
-            form.add_error(name, str(message))
+            form.add_error(form_field_name(form, field), str(message))
         if not exc.errors:
             form.add_error(None, str(exc.detail))
     except DomainError as exc:

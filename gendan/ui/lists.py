@@ -51,6 +51,19 @@ def int_or_none(value):
         return None
 
 
+def custom_conditions(request) -> list[str]:
+    """A list page's custom field filters as `cf` conditions: `cf=<key>:<op>:<value>` as the
+    API takes them, and the form inputs `cf.<key>.<op>=<value>` (a select, a range's ends)."""
+    conditions = [c for c in request.GET.getlist("cf") if c.strip()]
+    for name in request.GET:
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "cf":
+            for value in request.GET.getlist(name):
+                if value.strip():
+                    conditions.append(f"{parts[1]}:{parts[2]}:{value.strip()}")
+    return conditions
+
+
 def parse_filters(request, schema: type[S]) -> S:
     """A list's filters from the query string, as its schema (a `ninja.FilterSchema`) reads
     them: every field by its name (or alias), stripped; an empty value is no filter, and a
@@ -58,6 +71,11 @@ def parse_filters(request, schema: type[S]) -> S:
     raw = {}
     for name, field in schema.model_fields.items():
         key = field.alias or name
+        if key == "cf":
+            conditions = custom_conditions(request)
+            if conditions:
+                raw[key] = conditions
+            continue
         value = (request.GET.get(key) or "").strip()
         if value:
             raw[key] = value

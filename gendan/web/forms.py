@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.activities.choices import Channel, Outcome, SubjectType
+from gendan.fields.choices import RecordType
+from gendan.fields.forms import CustomFieldsForm
 from gendan.ui.widgets import next_follow_up_field
 
 
@@ -13,8 +15,10 @@ def _in_three_days():
     return local.replace(hour=10, minute=0, second=0, microsecond=0)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(CustomFieldsForm, forms.Form):
     """Log a follow-up (跟进记录): fields map one to one onto `activity_log`."""
+
+    record_type = RecordType.ACTIVITY
 
     subject_type = forms.ChoiceField(choices=SubjectType.choices, widget=forms.HiddenInput)
     subject_id = forms.IntegerField(widget=forms.HiddenInput)

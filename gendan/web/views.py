@@ -12,6 +12,7 @@ from gendan.customers import selectors as customer_selectors
 from gendan.deals import selectors as deal_selectors
 from gendan.followups import services as activity_services
 from gendan.leads import selectors as lead_selectors
+from gendan.ui.dialogs import form_field_name
 from gendan.web.forms import FollowUpForm
 
 SEARCH_LIMIT = 5
@@ -62,16 +63,17 @@ def follow_up_dialog(request):
             initial={
                 "subject_type": request.GET.get("subject_type"),
                 "subject_id": request.GET.get("subject_id"),
-            }
+            },
+            user=request.user,
         )
         return render(request, "web/_follow_up_dialog.html", {"form": form})
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            activity_services.activity_log(actor=request.user, data=form.cleaned_data)
+            activity_services.activity_log(actor=request.user, data=form.service_data())
         except ValidationFailed as exc:
             for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, str(message))
+                form.add_error(form_field_name(form, field), str(message))
         else:
             response = render(request, "web/_follow_up_done.html")
             response["HX-Trigger"] = "followUpLogged"

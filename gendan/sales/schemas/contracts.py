@@ -8,16 +8,18 @@ from django.db.models import Q
 from ninja import FilterLookup, Schema
 from pydantic import Field
 
-from gendan.core.filters import ListFilter
 from gendan.core.money import cents as money
 from gendan.core.schemas import InputSchema
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import CustomListFilter
+from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 from gendan.sales.choices import ContractStatus
 
 CURRENCY = {"min_length": 3, "max_length": 3, "pattern": r"^[A-Z]{3}$"}
 AMOUNT = {"ge": 0, "max_digits": 16, "decimal_places": 2}
 
 
-class ContractOut(Schema):
+class ContractOut(custom_out(RecordType.CONTRACT), Schema):
     id: int
     number: str
     title: str
@@ -79,6 +81,7 @@ class ContractOut(Schema):
 
 
 class ContractIn(InputSchema):
+    custom: CustomValuesIn = CUSTOM_IN
     customer_id: int
     deal_id: int | None = None
     title: str = Field("", max_length=200)
@@ -103,6 +106,7 @@ class ContractFromDealIn(InputSchema):
 
 
 class ContractPatch(InputSchema):
+    custom: CustomValuesIn | None = CUSTOM_PATCH
     title: str | None = Field(None, max_length=200)
     deal_id: int | None = None
     amount: Decimal | None = Field(None, **AMOUNT)
@@ -116,7 +120,7 @@ class ContractPatch(InputSchema):
     version: int | None = None
 
 
-class ContractFilter(ListFilter):
+class ContractFilter(CustomListFilter):
     q: str | None = None
     status: ContractStatus | None = None
     customer_id: int | None = None

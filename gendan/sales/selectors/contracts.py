@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from gendan.core.errors import NotFound
 from gendan.core.money import cents
-from gendan.core.selectors import ordered
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import custom_list
 from gendan.org.choices import Scope
 from gendan.org.scoping import effective_scope
 from gendan.sales.models import MONEY, Contract, PaymentPlan
@@ -68,7 +69,14 @@ def _contract_queryset(actor):
 def contract_list(*, actor, filters: ContractFilter | dict):
     filters = ContractFilter.of(filters)
     qs = filters.apply(_contract_queryset(actor))
-    return ordered(qs, filters.ordering, CONTRACT_ORDERING, "-created_at")
+    return custom_list(
+        qs,
+        RecordType.CONTRACT,
+        filters,
+        actor=actor,
+        allowed=CONTRACT_ORDERING,
+        default="-created_at",
+    )
 
 
 def contract_get(*, actor, contract_id: int) -> Contract:

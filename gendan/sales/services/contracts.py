@@ -18,6 +18,8 @@ from gendan.customers.choices import CustomerStatus
 from gendan.customers.models import Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
+from gendan.fields import values as custom_values
+from gendan.fields.choices import RecordType
 from gendan.org.models import User
 from gendan.org.scoping import check_assignable
 from gendan.sales.choices import ContractStatus
@@ -122,6 +124,7 @@ def contract_create(*, actor, data: dict) -> Contract:
     _check_dates(errors, data.get("start_date"), data.get("end_date"))
     if errors:
         raise ValidationFailed(errors=errors)
+    custom_values.on_create(RecordType.CONTRACT, data, actor=actor)
     return _create(actor=actor, data=data)
 
 
@@ -158,6 +161,7 @@ def contract_create_from_deal(*, actor, deal_id: int, data: dict | None = None) 
         currency=deal.currency,
         title=data.get("title") or deal.name,
     )
+    custom_values.on_create(RecordType.CONTRACT, data, actor=actor)
     return _create(actor=actor, data=data)
 
 
@@ -166,6 +170,8 @@ def contract_update(*, actor, contract_id: int, data: dict, version: int | None 
     contract = contract_lock(actor=actor, contract_id=contract_id, version=version)
     if contract.status not in EDITABLE:
         raise Conflict(_("A fulfilled or terminated contract can no longer be changed."))
+    data = dict(data)
+    custom_values.on_update(RecordType.CONTRACT, contract, data, actor=actor)
     errors: dict = {}
     extra: dict = {}
     if "owner_id" in data:

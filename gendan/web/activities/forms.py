@@ -2,10 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.activities.choices import SubjectType, TaskPriority
+from gendan.fields.choices import RecordType
+from gendan.fields.forms import CustomFieldsForm
 from gendan.ui.widgets import DATETIME_FORMATS, StyledForm, datetime_input
 
 
-class TaskForm(StyledForm):
+class TaskForm(CustomFieldsForm, StyledForm):
+    record_type = RecordType.TASK
+
     subject_type = forms.ChoiceField(
         choices=[("", "")] + SubjectType.choices, required=False, widget=forms.HiddenInput
     )

@@ -10,17 +10,19 @@ from gendan.activities import notifications
 from gendan.activities import selectors as notification_selectors
 from gendan.activities.choices import TaskPriority, TaskStatus
 from gendan.activities.schemas import TaskFilter
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import page_filters
 from gendan.followups import selectors, services
 from gendan.org.people import assignable_users
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
-from gendan.ui.lists import paginate_list, parse_filters
+from gendan.ui.lists import paginate_list
 from gendan.web.activities.forms import TaskForm
 
 
 @require_GET
 @login_required
 def task_list(request):
-    filters = parse_filters(request, TaskFilter)
+    filters = page_filters(request, TaskFilter, RecordType.TASK)
     # Without a choice in the URL (an empty one is "any"): my open tasks.
     defaults = {}
     if filters.assignee_id is None and request.GET.get("assignee_id") is None:
@@ -53,7 +55,12 @@ def task_create(request):
         "subject_id": request.GET.get("subject_id"),
         "assignee_id": request.user.pk,
     }
-    form = TaskForm(request.POST or None, assignees=assignable_users(request.user), initial=initial)
+    form = TaskForm(
+        request.POST or None,
+        assignees=assignable_users(request.user),
+        initial=initial,
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         task = run_service(
             form, lambda: services.task_create(actor=request.user, data=form.service_data())

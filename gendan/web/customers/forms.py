@@ -2,10 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.customers.choices import CustomerSize, CustomerStatus
+from gendan.fields.choices import RecordType
+from gendan.fields.forms import CustomFieldsForm
 from gendan.ui.widgets import OwnedRecordForm, PersonFields, RecordForm, notes_field
 
 
-class CustomerForm(OwnedRecordForm):
+class CustomerForm(CustomFieldsForm, OwnedRecordForm):
+    record_type = RecordType.CUSTOMER
     name = forms.CharField(label=_("Name"), max_length=200)
     industry = forms.CharField(
         label=_("Industry"),
@@ -54,7 +57,8 @@ class CustomerForm(OwnedRecordForm):
     ]
 
 
-class ContactForm(PersonFields, RecordForm):
+class ContactForm(CustomFieldsForm, PersonFields, RecordForm):
+    record_type = RecordType.CONTACT
     customer_id = forms.IntegerField(widget=forms.HiddenInput)
     is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
 

@@ -10,13 +10,15 @@ from gendan.customers import selectors, services
 from gendan.customers.choices import CustomerStatus
 from gendan.customers.schemas import ContactFilter, CustomerFilter, CustomerOut
 from gendan.deals import selectors as deal_selectors
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
 from gendan.org.people import assignable_users
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.selectors.visits import visit_figures
 from gendan.ui.dialogs import dialog_flow, record_initial
-from gendan.ui.lists import paginate_list, parse_filters
+from gendan.ui.lists import paginate_list
 from gendan.web.customers.forms import ContactForm, CustomerForm
 
 CUSTOMER_FIELDS = (
@@ -36,7 +38,7 @@ CONTACT_FIELDS = ("customer_id", "name", "title", "phone", "email", "wechat", "i
 @require_GET
 @login_required
 def customer_list(request):
-    filters = parse_filters(request, CustomerFilter)
+    filters = page_filters(request, CustomerFilter, RecordType.CUSTOMER)
     qs = selectors.customer_list(figures=visit_figures, actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
@@ -88,6 +90,7 @@ def customer_create(request):
         request.POST or None,
         owners=assignable_users(request.user),
         initial={"owner_id": request.user.pk},
+        user=request.user,
     )
     return dialog_flow(
         request,
@@ -107,6 +110,8 @@ def customer_edit(request, customer_id: int):
         request.POST or None,
         owners=assignable_users(request.user),
         initial=record_initial(customer, CUSTOMER_FIELDS),
+        user=request.user,
+        custom=customer.custom,
     )
     return dialog_flow(
         request,
@@ -126,7 +131,7 @@ def customer_edit(request, customer_id: int):
 @require_GET
 @login_required
 def contact_list(request):
-    filters = parse_filters(request, ContactFilter)
+    filters = page_filters(request, ContactFilter, RecordType.CONTACT)
     qs = selectors.contact_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="name", filters=filters)
     return render(request, "customers/contact_list.html", {"page": page, "filters": filters})
@@ -146,7 +151,9 @@ def contact_detail(request, contact_id: int):
 @login_required
 def contact_create(request):
     form = ContactForm(
-        request.POST or None, initial={"customer_id": request.GET.get("customer_id")}
+        request.POST or None,
+        initial={"customer_id": request.GET.get("customer_id")},
+        user=request.user,
     )
     return dialog_flow(
         request,
@@ -162,7 +169,12 @@ def contact_create(request):
 @login_required
 def contact_edit(request, contact_id: int):
     contact = selectors.contact_get(actor=request.user, contact_id=contact_id)
-    form = ContactForm(request.POST or None, initial=record_initial(contact, CONTACT_FIELDS))
+    form = ContactForm(
+        request.POST or None,
+        initial=record_initial(contact, CONTACT_FIELDS),
+        user=request.user,
+        custom=contact.custom,
+    )
     return dialog_flow(
         request,
         form,

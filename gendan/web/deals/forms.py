@@ -2,10 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.risk import RiskLevel
+from gendan.fields.choices import RecordType
+from gendan.fields.forms import CustomFieldsForm
 from gendan.ui.widgets import OwnedRecordForm, date_input, next_follow_up_field, notes_field
 
 
-class DealForm(OwnedRecordForm):
+class DealForm(CustomFieldsForm, OwnedRecordForm):
+    record_type = RecordType.DEAL
     name = forms.CharField(label=_("Deal name"), max_length=200)
     amount = forms.DecimalField(
         label=_("Amount"),

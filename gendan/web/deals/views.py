@@ -18,6 +18,8 @@ from gendan.customers.selectors import contact_choices
 from gendan.deals import selectors, services
 from gendan.deals.choices import DealStatus
 from gendan.deals.schemas import DealFilter
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
 from gendan.org.models import Team
 from gendan.org.people import assignable_users
@@ -25,7 +27,7 @@ from gendan.sales.choices import ContractStatus
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import quotes as quote_selectors
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
-from gendan.ui.lists import paginate_list, parse_filters
+from gendan.ui.lists import paginate_list
 from gendan.ui.templatetags.gendan import total_money
 from gendan.web.deals.forms import DealForm
 
@@ -184,7 +186,7 @@ DEAL_FIELDS = (
 @require_GET
 @login_required
 def deal_list(request):
-    filters = parse_filters(request, DealFilter)
+    filters = page_filters(request, DealFilter, RecordType.DEAL)
     qs = selectors.deal_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     stages = [s for p in selectors.pipeline_list(actor=request.user) for s in p.stages.all()]
@@ -253,6 +255,8 @@ def deal_edit(request, deal_id: int):
         owners=assignable_users(request.user),
         contacts=contact_choices(actor=request.user, customer_id=deal.customer_id),
         initial=initial,
+        user=request.user,
+        custom=deal.custom,
     )
     if request.method == "POST" and form.is_valid():
         done = run_service(

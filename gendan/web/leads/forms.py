@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gendan.fields.choices import RecordType
+from gendan.fields.forms import CustomFieldsForm
 from gendan.leads.choices import LeadSource
 from gendan.ui.widgets import (
     OwnedRecordForm,
@@ -12,8 +14,10 @@ from gendan.ui.widgets import (
 )
 
 
-class LeadForm(PersonFields, OwnedRecordForm):
+class LeadForm(CustomFieldsForm, PersonFields, OwnedRecordForm):
     """Create or edit a lead."""
+
+    record_type = RecordType.LEAD
 
     company = forms.CharField(label=_("Company"), max_length=200, required=False, widget=half())
     source = forms.ChoiceField(

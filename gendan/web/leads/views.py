@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
 from gendan.deals import conversion
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
 from gendan.leads import pool, selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
@@ -24,7 +26,6 @@ from gendan.ui.dialogs import (
 )
 from gendan.ui.lists import (
     paginate_list,
-    parse_filters,
     safe_next,
 )
 from gendan.web.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
@@ -37,7 +38,7 @@ POOL_VIEWS = {"false": False, "true": True, "all": None}
 @require_GET
 @login_required
 def lead_list(request):
-    filters = parse_filters(request, LeadFilter)
+    filters = page_filters(request, LeadFilter, RecordType.LEAD)
     pool_view = request.GET.get("in_pool") if request.GET.get("in_pool") in POOL_VIEWS else "false"
     tab = {"in_pool": POOL_VIEWS[pool_view]}
     if pool_view == "true" and not filters.ordering:
@@ -95,7 +96,12 @@ LEAD_FIELDS = (
 @login_required
 def lead_create(request):
     owners = assignable_users(request.user)
-    form = LeadForm(request.POST or None, owners=owners, initial={"owner_id": request.user.pk})
+    form = LeadForm(
+        request.POST or None,
+        owners=owners,
+        initial={"owner_id": request.user.pk},
+        user=request.user,
+    )
     return dialog_flow(
         request,
         form,
@@ -111,7 +117,13 @@ def lead_create(request):
 def lead_edit(request, lead_id: int):
     lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
     initial = {**record_initial(lead, LEAD_FIELDS), "tags": ", ".join(lead.tags or [])}
-    form = LeadForm(request.POST or None, owners=assignable_users(request.user), initial=initial)
+    form = LeadForm(
+        request.POST or None,
+        owners=assignable_users(request.user),
+        initial=initial,
+        user=request.user,
+        custom=lead.custom,
+    )
     return dialog_flow(
         request,
         form,

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gendan.fields.choices import RecordType
+from gendan.fields.forms import CustomFieldsForm
 from gendan.sales.choices import ContractStatus, PaymentMethod, VisitChannel
 from gendan.sales.pricing import format_money
 from gendan.ui.widgets import DATETIME_FORMATS, StyledForm, date_input, datetime_input
@@ -71,8 +73,10 @@ def contract_status_choices() -> list:
     return [(status.value, contract_status_label(status)) for status in ContractStatus]
 
 
-class ContractForm(StyledForm):
+class ContractForm(CustomFieldsForm, StyledForm):
     """Create or edit a contract. On edit only the fields that changed are sent."""
+
+    record_type = RecordType.CONTRACT
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     customer_id = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gendan.core.errors import Conflict
 from gendan.customers import selectors as customer_selectors
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
 from gendan.org import selectors as org_selectors
 from gendan.org.people import assignable_users
@@ -20,7 +22,7 @@ from gendan.sales.selectors import payments as payment_selectors
 from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.services import contracts as contract_services
 from gendan.ui.dialogs import hx_redirect, hx_refresh, render_dialog, run_service
-from gendan.ui.lists import int_or_none, paginate_list, parse_filters
+from gendan.ui.lists import int_or_none, paginate_list
 from gendan.web.sales.forms import (
     AcceptForm,
     ActivateForm,
@@ -50,7 +52,7 @@ def _detail_url(contract_id: int) -> str:
 @require_GET
 @login_required
 def contract_list(request):
-    filters = parse_filters(request, ContractFilter)
+    filters = page_filters(request, ContractFilter, RecordType.CONTRACT)
     qs = contract_selectors.contract_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
@@ -121,6 +123,7 @@ def contract_create(request):
     form = ContractForm(
         posted(request),
         initial={"customer_id": customer.pk, "owner_id": request.user.pk, "title": customer.name},
+        user=request.user,
         **_people(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -159,7 +162,13 @@ def contract_create_from_deal(request, deal_id: int):
 def contract_edit(request, contract_id: int):
     contract = contract_selectors.contract_get(actor=request.user, contract_id=contract_id)
     initial = {"version": contract.version, **{f: getattr(contract, f) for f in CONTRACT_FIELDS}}
-    form = ContractForm(posted(request), initial=initial, **_people(request.user, contract))
+    form = ContractForm(
+        posted(request),
+        initial=initial,
+        user=request.user,
+        custom=contract.custom,
+        **_people(request.user, contract),
+    )
     if request.method == "POST" and form.is_valid():
         done = run_service(
             form,

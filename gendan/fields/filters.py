@@ -1,0 +1,164 @@
+"""Filtering and sorting a list by custom fields.
+
+A list's filters carry `cf`, repeated: `<key>:<op>:<value>` with the operators
+`eq` (equals), `in` (one of, values separated by `|`), `gte` / `lte` (a range, for numbers,
+money, dates and moments), `has` (contains: text; or includes: several choices), `empty` and
+`filled` (no value). `ordering=custom.<key>` (or `-custom.<key>`) sorts by a field. Only the
+fields the actor may see filter or sort; any other condition is refused, naming it.
+"""
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils.translation import gettext as _
+from pydantic import Field
+
+from gendan.core.errors import ValidationFailed
+from gendan.core.filters import ListFilter
+from gendan.core.selectors import ordered
+from gendan.fields.choices import RANGE_TYPES, TEXT_TYPES, FieldType
+from gendan.fields.selectors import visible_definitions
+from gendan.fields.values import BadValue, stored
+from gendan.ui.lists import parse_filters
+
+OPERATORS = ("eq", "in", "gte", "lte", "has", "empty", "filled")
+COLUMN = "custom"
+
+
+def parse(condition: str) -> tuple[str, str, str]:
+    key, _sep, rest = condition.partition(":")
+    op, _sep, value = rest.partition(":")
+    return key.strip(), op.strip() or "eq", value
+
+
+def _value(field, raw: str):
+    if field.type == FieldType.BOOLEAN:
+        if raw.lower() in ("true", "1", "yes"):
+            return True
+        if raw.lower() in ("false", "0", "no"):
+            return False
+        raise BadValue(_("Give true or false."))
+    if field.type == FieldType.USER:
+        if not raw.strip().isdigit():
+            raise BadValue(_("Give a user's id."))
+        return int(raw)
+    if field.type == FieldType.MULTI_CHOICE:
+        return stored(field, [raw])[0]
+    value = stored(field, raw)
+    if value is None:
+        raise BadValue(_("Give a value."))
+    return value
+
+
+def condition_q(field, op: str, raw: str) -> Q:
+    key = f"{COLUMN}__{field.key}"
+    if op == "empty":
+        return ~Q(**{f"{COLUMN}__has_key": field.key})
+    if op == "filled":
+        return Q(**{f"{COLUMN}__has_key": field.key})
+    if op == "has":
+        if field.type == FieldType.MULTI_CHOICE:
+            # The stored list holds plain values (a choice's value is a key: no escaping).
+            return Q(**{f"{key}__icontains": f'"{_value(field, raw)}"'})
+        if field.type in TEXT_TYPES:
+            return Q(**{f"{key}__icontains": raw.strip()}) if raw.strip() else Q()
+        raise BadValue(_("Use eq, in, gte or lte for this field."))
+    if op == "in":
+        values = [_value(field, part) for part in raw.split("|") if part.strip()]
+        return Q(**{f"{key}__in": values})
+    if op in ("gte", "lte"):
+        if field.type not in RANGE_TYPES:
+            raise BadValue(_("Only numbers, money and dates have a range."))
+        return Q(**{f"{key}__{op}": _value(field, raw)})
+    if op == "eq":
+        if field.type == FieldType.MULTI_CHOICE:
+            return condition_q(field, "has", raw)
+        return Q(**{key: _value(field, raw)})
+    raise BadValue(_("Use one of: %(ops)s.") % {"ops": ", ".join(OPERATORS)})
+
+
+def custom_filtered(queryset: QuerySet, record_type: str, conditions, *, actor) -> QuerySet:
+    """The queryset with each `cf` condition; ValidationFailed naming a bad one."""
+    if not conditions:
+        return queryset
+    fields = {f.key: f for f in visible_definitions(actor, record_type)}
+    q = Q()
+    errors = {}
+    for condition in conditions:
+        key, op, raw = parse(condition)
+        field = fields.get(key)
+        if field is None:
+            errors[f"cf.{key}"] = _("Unknown field.")
+            continue
+        try:
+            q &= condition_q(field, op, raw)
+        except BadValue as exc:
+            errors[f"cf.{key}"] = str(exc)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return queryset.filter(q)
+
+
+def custom_ordering(record_type: str, ordering: str | None, *, actor):
+    """The order_by expression of `ordering=[-]custom.<key>`, else None."""
+    if not ordering or not ordering.lstrip("-").startswith("custom."):
+        return None
+    key = ordering.lstrip("-")[len("custom.") :]
+    field = next((f for f in visible_definitions(actor, record_type) if f.key == key), None)
+    if field is None:
+        return None
+    # Numbers compare as JSON numbers; text, dates and moments as their text.
+    if field.type in (FieldType.NUMBER, FieldType.MONEY):
+        expression = KeyTransform(key, F(COLUMN))
+    else:
+        expression = KeyTextTransform(key, COLUMN)
+    descending = ordering.startswith("-")
+    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+
+class CustomListFilter(ListFilter):
+    """The filters of a list whose records have custom fields: `cf` conditions as well."""
+
+    cf: list[str] = Field(
+        [],
+        description="Custom field conditions, repeated: `<key>:<op>:<value>` with op eq, in "
+        "(values split by |), gte, lte, has, empty, filled; e.g. `cf=segment:in:retail|energy`.",
+    )
+
+    def filter_cf(self, value) -> Q:
+        return Q()  # applied by `custom_list`, which knows the reader's fields
+
+
+def custom_list(queryset, record_type: str, filters, *, actor, allowed=(), default=None):
+    """The list with its `cf` conditions and its order: a custom field's
+    (`ordering=[-]custom.<key>`), else one of `allowed`, else `default` (None: as it is)."""
+    queryset = custom_filtered(queryset, record_type, filters.cf, actor=actor)
+    ordering = getattr(filters, "ordering", None)
+    order = custom_ordering(record_type, ordering, actor=actor)
+    if order is not None:
+        return queryset.order_by(order, "-id")
+    return ordered(queryset, ordering, allowed, default) if default else queryset
+
+
+def usable(record_type: str, conditions, *, actor) -> list[str]:
+    """The conditions that filter as they are (a list page drops the others, as it drops any
+    value of its URL that does not parse)."""
+    fields = {f.key: f for f in visible_definitions(actor, record_type)}
+    kept = []
+    for condition in conditions or []:
+        key, op, raw = parse(condition)
+        field = fields.get(key)
+        if field is None:
+            continue
+        try:
+            condition_q(field, op, raw)
+        except BadValue:
+            continue
+        kept.append(condition)
+    return kept
+
+
+def page_filters(request, schema, record_type: str):
+    """A list page's filters (ui.lists.parse_filters) with its usable `cf` conditions."""
+    filters = parse_filters(request, schema)
+    filters.cf = usable(record_type, filters.cf, actor=request.user)
+    return filters

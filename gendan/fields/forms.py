@@ -1,0 +1,137 @@
+"""Custom fields on the web forms: one form field per field the user may see, `cf_<key>`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gendan.fields.choices import FieldType
+from gendan.fields.display import choice_label, help_text, label
+from gendan.fields.selectors import may_edit, visible_definitions
+from gendan.org.people import assignable_users
+from gendan.ui.widgets import DATETIME_FORMATS, date_input, datetime_input
+
+PREFIX = "cf_"
+
+
+def _form_field(field, user) -> forms.Field:
+    common = {"label": label(field), "help_text": help_text(field), "required": False}
+    kind = field.type
+    if kind == FieldType.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+    if kind in (FieldType.NUMBER, FieldType.MONEY):
+        places = 2 if kind == FieldType.MONEY else None
+        return forms.DecimalField(
+            decimal_places=places,
+            max_digits=17,
+            widget=forms.NumberInput(attrs={"col": "col-sm-6", "step": "any"}),
+            **common,
+        )
+    if kind == FieldType.DATE:
+        return forms.DateField(widget=date_input(), **common)
+    if kind == FieldType.DATETIME:
+        return forms.DateTimeField(
+            widget=datetime_input(), input_formats=DATETIME_FORMATS, **common
+        )
+    if kind == FieldType.CHOICE:
+        choices = [("", "—")] + [(c["value"], choice_label(c)) for c in field.choices]
+        return forms.ChoiceField(
+            choices=choices, widget=forms.Select(attrs={"col": "col-sm-6"}), **common
+        )
+    if kind == FieldType.MULTI_CHOICE:
+        choices = [(c["value"], choice_label(c)) for c in field.choices]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == FieldType.BOOLEAN:
+        choices = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
+        return forms.ChoiceField(
+            choices=choices, widget=forms.Select(attrs={"col": "col-sm-6"}), **common
+        )
+    if kind == FieldType.USER:
+        people = [("", "—")] + [(str(u.pk), u.name) for u in assignable_users(user)]
+        return forms.ChoiceField(
+            choices=people, widget=forms.Select(attrs={"col": "col-sm-6"}), **common
+        )
+    if kind == FieldType.EMAIL:
+        return forms.CharField(
+            max_length=254, widget=forms.EmailInput(attrs={"col": "col-sm-6"}), **common
+        )
+    if kind == FieldType.PHONE:
+        return forms.CharField(
+            max_length=32,
+            widget=forms.TextInput(attrs={"col": "col-sm-6", "inputmode": "tel"}),
+            **common,
+        )
+    return forms.CharField(
+        max_length=255, widget=forms.TextInput(attrs={"col": "col-sm-6"}), **common
+    )
+
+
+def _initial(field, value):
+    if field.type == FieldType.BOOLEAN and value is not None:
+        return "true" if value else "false"
+    if field.type == FieldType.USER and value is not None:
+        return str(value)
+    return value
+
+
+def _value(field, cleaned):
+    """A form field's cleaned value as the services take it (values.py)."""
+    if cleaned in (None, "", []):
+        return None
+    if field.type == FieldType.BOOLEAN:
+        return cleaned == "true"
+    if field.type == FieldType.USER:
+        return int(cleaned)
+    if field.type in (FieldType.NUMBER, FieldType.MONEY):
+        return str(cleaned)
+    if field.type in (FieldType.DATE, FieldType.DATETIME):
+        return cleaned.isoformat()
+    return cleaned
+
+
+def _style(widget) -> None:
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class CustomFieldsForm(forms.Form):
+    """A record's form with its custom fields (put first among the bases). Pass `user` (who
+    fills it in) and, when editing, `custom` (the record's values); a form made without a
+    user has none. `service_data()` then carries them as `custom`."""
+
+    record_type = ""
+
+    def __init__(self, *args, user=None, custom=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.custom_fields = visible_definitions(user, self.record_type) if user else []
+        creating = custom is None
+        for field in self.custom_fields:
+            form_field = _form_field(field, user)
+            value = (custom or {}).get(field.key, field.default if creating else None)
+            form_field.initial = _initial(field, value)
+            if field.required and may_edit(user, field):
+                form_field.required = True
+            if not may_edit(user, field):
+                form_field.disabled = True
+            _style(form_field.widget)
+            self.fields[PREFIX + field.key] = form_field
+        self._editable = [f for f in self.custom_fields if may_edit(user, f)]
+
+    def service_data(self, *args, **kwargs) -> dict:
+        base = getattr(super(), "service_data", None)
+        data = base(*args, **kwargs) if base else dict(self.cleaned_data)
+        for name in list(data):
+            if name.startswith(PREFIX):
+                data.pop(name)
+        if self.custom_fields:
+            data["custom"] = {
+                f.key: _value(f, self.cleaned_data.get(PREFIX + f.key)) for f in self._editable
+            }
+        return data
+
+    @property
+    def custom_bound_fields(self) -> list:
+        """The custom fields as bound fields, for a template that lays a form out by hand."""
+        return [self[PREFIX + f.key] for f in self.custom_fields]

@@ -1,0 +1,50 @@
+"""Custom fields: what an administrator adds to a record type, and where the values live.
+
+A record's values are one JSON object in its `custom` column (`CustomValues`), keyed by each
+field's stable `key`; an empty value is no key at all. docs/customization.md says why.
+"""
+
+from django.db import models
+
+from gendan.core.models import TimeStampedModel
+from gendan.fields.choices import FieldType, RecordType
+
+
+class CustomValues(models.JSONField):
+    """The custom field values of a record: `{key: value}`, written only by the services."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+
+class CustomField(TimeStampedModel):
+    record_type = models.CharField(max_length=16, choices=RecordType.choices)
+    # Stable: what the API, filters, exports and rules call the field; never changes.
+    key = models.CharField(max_length=40)
+    label_zh = models.CharField(max_length=80)
+    label_en = models.CharField(max_length=80)
+    type = models.CharField(max_length=16, choices=FieldType.choices)
+    # For the choice types: [{"value": "manufacturing", "label_zh": "制造业",
+    # "label_en": "Manufacturing", "color": "#2f80ed"}]; a value is kept when its labels change.
+    choices = models.JSONField(default=list, blank=True)
+    required = models.BooleanField(default=False)
+    default = models.JSONField(null=True, blank=True)
+    help_zh = models.CharField(max_length=255, blank=True)
+    help_en = models.CharField(max_length=255, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    # Role codes that may see / change the values; empty means every role. Administrators
+    # always may.
+    visible_to = models.JSONField(default=list, blank=True)
+    editable_by = models.JSONField(default=list, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["record_type", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "key"], name="fields_one_key_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}.{self.key}"

@@ -1,0 +1,61 @@
+"""Reading the field definitions: every read of a record's values starts here."""
+
+from gendan.core.errors import NotFound
+from gendan.core.kept import kept
+from gendan.fields.models import CustomField
+from gendan.org.choices import RoleCode
+
+KIND = "custom_fields"
+
+
+def definitions(record_type: str, *, archived: bool = False) -> list[CustomField]:
+    """The fields of a record type in their order (kept in the cache until one changes)."""
+
+    def compute() -> list[CustomField]:
+        return list(CustomField.objects.filter(record_type=record_type))
+
+    fields = kept(KIND, record_type, compute, 300)
+    return fields if archived else [f for f in fields if f.archived_at is None]
+
+
+def field_list(*, actor, record_type: str | None = None, archived: bool = False) -> list:
+    """The definitions: every one for an administrator, the ones a role may see for others."""
+    qs = CustomField.objects.all()
+    if record_type:
+        qs = qs.filter(record_type=record_type)
+    if not archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return [f for f in qs.order_by("record_type", "position", "id") if may_see(actor, f)]
+
+
+def field_get(*, actor, field_id: int) -> CustomField:
+    field = CustomField.objects.filter(pk=field_id).first()
+    if field is None:
+        raise NotFound()
+    return field
+
+
+def is_admin(user) -> bool:
+    return bool(user is not None and getattr(user, "is_admin", False))
+
+
+def may_see(user, field: CustomField) -> bool:
+    """Whether `user` may read the field's values (no user: the system, which may)."""
+    if user is None or is_admin(user) or not field.visible_to:
+        return True
+    return getattr(user, "role_code", None) in field.visible_to
+
+
+def may_edit(user, field: CustomField) -> bool:
+    if not may_see(user, field):
+        return False
+    if user is None or is_admin(user) or not field.editable_by:
+        return True
+    return getattr(user, "role_code", None) in field.editable_by
+
+
+def visible_definitions(user, record_type: str) -> list[CustomField]:
+    return [f for f in definitions(record_type) if may_see(user, f)]
+
+
+ROLE_CODES = tuple(RoleCode.values)

@@ -1,0 +1,100 @@
+"""`{% custom_values record "lead" %}`: a record's custom fields on its page, as the reader may
+see them; `{% custom_cell record field %}` one of them in a list row."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from gendan.fields.choices import RANGE_TYPES, FieldType
+from gendan.fields.display import choice_label, label, shown_value, user_names
+from gendan.fields.selectors import visible_definitions
+
+register = template.Library()
+
+
+@register.inclusion_tag("fields/_values.html", takes_context=True)
+def custom_values(context, record, record_type: str):
+    user = context["request"].user
+    fields = visible_definitions(user, record_type)
+    values = record.custom or {}
+    names = user_names(fields, [record])
+    rows = [
+        {"key": f.key, "label": label(f), **shown_value(f, values.get(f.key), names)}
+        for f in fields
+    ]
+    return {"rows": rows}
+
+
+@register.simple_tag(takes_context=True)
+def custom_columns(context, record_type: str, limit: int = 3):
+    """The first fields (by their order) a list shows as columns, with their labels."""
+    user = context["request"].user
+    return [{"field": f, "label": label(f)} for f in visible_definitions(user, record_type)[:limit]]
+
+
+@register.inclusion_tag("fields/_cell.html")
+def custom_cell(record, column):
+    field = column["field"]
+    return shown_value(field, (record.custom or {}).get(field.key))
+
+
+FILTER_TYPES = (FieldType.CHOICE, FieldType.MULTI_CHOICE, FieldType.BOOLEAN)
+
+
+@register.inclusion_tag("fields/_filters.html", takes_context=True)
+def custom_filters(context, record_type: str):
+    """A list's filter inputs for its custom fields: a select for a choice or yes/no, from /
+    to for numbers, money and dates (named `cf.<key>.<op>`, see ui.lists.custom_conditions)."""
+    request = context["request"]
+    inputs = []
+    for field in visible_definitions(request.user, record_type):
+        name = f"cf.{field.key}"
+        if field.type in FILTER_TYPES:
+            op = "has" if field.type == FieldType.MULTI_CHOICE else "eq"
+            if field.type == FieldType.BOOLEAN:
+                options = [("true", _("Yes")), ("false", _("No"))]
+            else:
+                options = [(c["value"], choice_label(c)) for c in field.choices]
+            inputs.append(
+                {
+                    "kind": "select",
+                    "name": f"{name}.{op}",
+                    "label": label(field),
+                    "options": options,
+                    "value": request.GET.get(f"{name}.{op}", ""),
+                }
+            )
+        elif field.type in RANGE_TYPES:
+            html_type = {FieldType.DATE: "date", FieldType.DATETIME: "date"}.get(
+                field.type, "number"
+            )
+            for op, words in (("gte", _("from")), ("lte", _("to"))):
+                inputs.append(
+                    {
+                        "kind": "input",
+                        "type": html_type,
+                        "name": f"{name}.{op}",
+                        "label": f"{label(field)} {words}",
+                        "value": request.GET.get(f"{name}.{op}", ""),
+                    }
+                )
+    return {"inputs": inputs}
+
+
+@register.inclusion_tag("fields/_sort_options.html", takes_context=True)
+def custom_sort_options(context, record_type: str, ordering: str | None):
+    """The `<option>`s that sort a list by a custom number, money or date field."""
+    options = []
+    for field in visible_definitions(context["request"].user, record_type):
+        if field.type in RANGE_TYPES:
+            for value, words in (
+                (f"-custom.{field.key}", _("highest first")),
+                (f"custom.{field.key}", _("lowest first")),
+            ):
+                options.append(
+                    {
+                        "value": value,
+                        "label": f"{label(field)}: {words}",
+                        "selected": value == ordering,
+                    }
+                )
+    return {"options": options}
