@@ -274,6 +274,26 @@ async def s_lead_list_api(p: Player):
     return _ok(await p.api.get("/leads", params={"status": "contacted", "page_size": 20}))
 
 
+# The demo's custom fields (gendan/demo/fields.py): a choice and a number range, sorted by the
+# number, as a manager narrows the leads to the bigger companies of one budget.
+CUSTOM_LEAD_FILTER = ["budget_range:eq:k500_2m", "employees:gte:100", "employees:lte:2000"]
+
+
+async def s_lead_list_custom_api(p: Player):
+    params = {"cf": CUSTOM_LEAD_FILTER, "ordering": "-custom.employees", "page_size": 20}
+    return _ok(await p.api.get("/leads", params=params))
+
+
+async def s_lead_list_custom_page(p: Player):
+    params = {
+        "cf.budget_range.eq": "k500_2m",
+        "cf.employees.gte": "100",
+        "cf.employees.lte": "2000",
+        "ordering": "-custom.employees",
+    }
+    return _ok(await p.web.get("/leads/", params=params))
+
+
 async def s_search_api(p: Player):
     return _ok(await p.api.get("/leads", params={"q": p.pick("phones")}))
 
@@ -338,6 +358,8 @@ SCENARIOS = [
     ("deal_board_page", "page", s_deal_board_page, DEAL_ROLES),
     ("deal_detail_page", "page", s_deal_detail_page, DEAL_ROLES),
     ("lead_list_api", "read", s_lead_list_api),
+    ("lead_list_custom_api", "read", s_lead_list_custom_api),
+    ("lead_list_custom_page", "page", s_lead_list_custom_page),
     ("search_phone_api", "read", s_search_api),
     ("lead_detail_timeline_api", "read", s_lead_detail_api),
     ("deal_board_api", "read", s_deal_board_api, DEAL_ROLES),

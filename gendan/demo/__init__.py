@@ -42,6 +42,7 @@ from gendan.core.errors import Conflict
 from gendan.customers.models import Contact, Customer
 from gendan.deals.models import Deal, DealCollaborator, StageChange
 from gendan.demo import contracts, customers, deals, leads, org, records, timeline
+from gendan.demo import fields as demo_fields
 from gendan.demo.context import PASSWORD, SIZES, Demo
 from gendan.demo.plans import split
 from gendan.demo.words import LOST_REASONS
@@ -135,6 +136,7 @@ def _load(demo: Demo, progress=None) -> dict:
     draws is the data), then write. Each group after the first draws from its own seed."""
     org.create(demo)
     deals.load_pipeline(demo)
+    demo_fields.define(demo)
     teams = demo.all_teams
     step = demo.size.chunk or len(teams)
     groups = [teams[i : i + step] for i in range(0, len(teams), step)]
@@ -153,6 +155,7 @@ def _load(demo: Demo, progress=None) -> dict:
             progress(f"{done} of {len(teams)} teams written: {demo.rows.count(Lead)} leads.")
     timeline.write_own_tasks(demo, demo.users[1:])
     demo.rows.finish()
+    demo_fields.build_indexes()
     playbook_enable_all(actor=None)  # the standard automation playbook, on
     return _result(demo, statuses)
 

@@ -115,6 +115,8 @@ class Demo:
         self.size = SIZES[size]
         self.seed = seed
         self.rng = random.Random(seed)
+        # Custom field values draw from their own source (demo/fields.py).
+        self.custom_rng = random.Random(f"{seed}/custom")
         self.today = today
         self.base = timezone.make_aware(datetime.combine(today, time.min))
         self.base_utc = self.base.astimezone(UTC).replace(tzinfo=None)

@@ -4,6 +4,7 @@ deals, with the dates their follow-ups give them (last activity, next follow-up)
 from gendan.customers.models import Contact, Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
+from gendan.demo import fields as demo_fields
 from gendan.demo.context import Demo
 from gendan.demo.leads import POOL_REASON
 from gendan.demo.plans import CustomerPlan, DealPlan, LeadPlan
@@ -92,6 +93,7 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
             status=status,
             owner_id=plan.owner.pk,
             tags=plan.tags,
+            custom=demo_fields.lead_values(demo),
             notes=plan.notes,
             disqualify_reason=plan.reason,
             first_contacted_at=demo.at(acts[0].t) if acts else None,
@@ -137,6 +139,7 @@ def save_deals(demo: Demo, deals: list[DealPlan]) -> None:
                 demo.at(last.next_t) if is_open and last.next_t is not None else None
             ),
             risk_level=plan.risk,
+            custom=demo_fields.deal_values(demo),
             created_at=demo.at(plan.t0),
             updated_at=demo.at(changed),
             version=len(plan.moves) + (plan.quote is not None),
