@@ -79,3 +79,13 @@ class NotificationKind(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("A payment was received")
     RULE = "rule", _("Automation")
     ALERT = "alert", _("A number crossed its alert threshold")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where one notification stands on one channel (`NotificationDelivery.status`)."""
+
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
+    FAILED = "failed", _("Failed")
