@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectType(models.TextChoices):
@@ -84,8 +85,8 @@ class NotificationKind(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     """Where one notification stands on one channel (`NotificationDelivery.status`)."""
 
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Skipped")
-    FAILED = "failed", _("Failed")
+    PENDING = "pending", pgettext_lazy("delivery status", "Pending")
+    SENDING = "sending", pgettext_lazy("delivery status", "Sending")
+    SENT = "sent", pgettext_lazy("delivery status", "Sent")
+    SKIPPED = "skipped", pgettext_lazy("delivery status", "Skipped")
+    FAILED = "failed", pgettext_lazy("delivery status", "Failed")
