@@ -21,6 +21,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+import psycopg
+
 from gendan.ops.management.commands.run import web_command, worker_command
 from tests.faults.receivers import free_port
 
@@ -178,8 +180,6 @@ class Gendan:
         return urlparse(self.pg_url).path.lstrip("/")
 
     def _postgres(self, statement: str) -> None:
-        import psycopg
-
         admin = self.pg_url.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(statement)
@@ -187,8 +187,6 @@ class Gendan:
     def sql(self, query: str) -> list[tuple]:
         """Rows of a read-only query on the server's database."""
         if self.pg_url:
-            import psycopg
-
             with psycopg.connect(self.pg_url) as conn:
                 return [tuple(row) for row in conn.execute(query).fetchall()]
         conn = sqlite3.connect(self.dir / "gendan.sqlite3", timeout=30)
