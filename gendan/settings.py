@@ -10,6 +10,7 @@ REDIS_URL            use Redis for the background queue instead of SQLite
 EMAIL_URL            smtp://user:pass@host:port (or console:// / locmem://)
 GENDAN_TIME_ZONE     default Asia/Shanghai; times are stored in UTC
 GENDAN_API_WRITE_RATE, GENDAN_API_HEAVY_READ_RATE   API rate limits per caller (300/m, 60/m)
+GENDAN_DELIVERY_STALE_SECONDS  a delivery queued or sending this long lost its task (300)
 """
 
 import os
@@ -214,7 +215,14 @@ HUEY["consumer"] = {
     "worker_type": "thread",
     # GENDAN_PERIODIC_TASKS=0: the worker runs queued tasks only, no schedule (the benchmark).
     "periodic": env.bool("GENDAN_PERIODIC_TASKS", default=True),
+    # A worker killed while a task held a lock (the rules' tick) would leave the lock behind
+    # and that task refused for ever: a starting worker clears them. The tasks that take
+    # locks are safe to run twice at once (the rule engine's runs have a unique key).
+    "flush_locks": True,
 }
+# Seconds a notification's delivery may stay queued or being sent before the worker takes its
+# task for lost (a worker killed mid-send) and sends it again: longer than any send takes.
+GENDAN_DELIVERY_STALE_SECONDS = env.int("GENDAN_DELIVERY_STALE_SECONDS", default=300)
 
 # Cache: shared by all web processes (API rate limits, kept figures); Redis when configured.
 if REDIS_URL:
@@ -270,6 +278,9 @@ def _email_settings(url: str) -> dict:
 
 globals().update(_email_settings(env.str("EMAIL_URL", default="")))
 DEFAULT_FROM_EMAIL = env.str("GENDAN_FROM_EMAIL", default="gendan@localhost")
+# A mail server that stops answering fails the send after this many seconds (then it is retried)
+# instead of holding a worker for ever; well under GENDAN_DELIVERY_STALE_SECONDS.
+EMAIL_TIMEOUT = env.int("GENDAN_EMAIL_TIMEOUT", default=30)
 
 # Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectType(models.TextChoices):
@@ -79,3 +80,13 @@ class NotificationKind(models.TextChoices):
     PAYMENT_RECORDED = "payment_recorded", _("A payment was received")
     RULE = "rule", _("Automation")
     ALERT = "alert", _("A number crossed its alert threshold")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where one notification stands on one channel (`NotificationDelivery.status`)."""
+
+    PENDING = "pending", pgettext_lazy("delivery status", "Pending")
+    SENDING = "sending", pgettext_lazy("delivery status", "Sending")
+    SENT = "sent", pgettext_lazy("delivery status", "Sent")
+    SKIPPED = "skipped", pgettext_lazy("delivery status", "Skipped")
+    FAILED = "failed", pgettext_lazy("delivery status", "Failed")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gendan.activities.choices import (
     Channel,
+    DeliveryStatus,
     EventKind,
     NotificationKind,
     Outcome,
@@ -219,19 +220,29 @@ class Notification(models.Model):
 
 
 class NotificationDelivery(models.Model):
-    """One attempt to deliver a notification through a channel other than in-app."""
+    """A notification's delivery through one channel other than in-app: the outbox row.
+
+    Written `pending` with the notification, in its transaction; the worker claims it
+    (`sending`, `updated_at` = the claim) before it sends, then marks it `sent`, `skipped` or
+    `failed`. A row left `pending` or `sending` past `GENDAN_DELIVERY_STALE_SECONDS` lost its
+    task (a worker killed mid-send) and is handed to the worker again (delivery.py).
+    """
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(max_length=24)
-    status = models.CharField(max_length=12, default="pending")
+    status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["notification", "channel"], name="one_delivery_per_channel"

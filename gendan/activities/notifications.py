@@ -2,8 +2,9 @@
 
 Services call `notify(...)`. In-app delivery is the row itself (`GET /notifications`). Other
 channels (e-mail, chat webhooks) register a deliver function with `delivery.register_channel`;
-after the transaction commits, the worker hands each new notification to every registered
-channel and records the outcome in `NotificationDelivery` (delivery.py).
+one `NotificationDelivery` row per channel is written `pending` with the notification; after
+the transaction commits, the worker hands each new notification to every registered channel
+and records the outcome on that row (delivery.py).
 """
 
 from collections.abc import Iterable
@@ -54,6 +55,9 @@ def notify(
     if delivery.CHANNELS:
         ids = [n.pk for n in created if n.pk]
         if ids:
+            # The outbox: the deliveries commit with the notifications, so a task lost
+            # before it ran (a process killed after the commit) is found by the sweep.
+            delivery.outbox_rows([n for n in created if n.pk])
             transaction.on_commit(lambda: notifications_deliver(ids))
     return created
 

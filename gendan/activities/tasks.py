@@ -1,6 +1,10 @@
 """Background work of the activities app (run by the Huey worker)."""
 
-from huey.contrib.djhuey import db_task
+from datetime import timedelta
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gendan.activities import delivery
 
@@ -8,6 +12,8 @@ from gendan.activities import delivery
 # each time (1, 2, 4, 8, 16 minutes).
 RETRIES = 5
 RETRY_DELAY = 60
+# Deliveries handed to one task by the sweep.
+SWEEP_CHUNK = 50
 
 
 class DeliveryIncomplete(Exception):
@@ -29,3 +35,18 @@ def notifications_deliver(notification_ids: list[int], task=None) -> None:
         if task is not None:
             task.retry_delay = retry_delay(task.retries)
         raise DeliveryIncomplete(", ".join(failures))
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliveries_sweep() -> int:
+    """Every minute, and when the worker starts: hand out again the deliveries whose task was
+    lost (a worker killed while it sent, a web process killed before it queued the task, a
+    retry dropped with its worker); the number of notifications handed out."""
+    ids = delivery.lost(
+        now=timezone.now(),
+        retry_window=timedelta(seconds=retry_delay(1)),
+        max_attempts=RETRIES,
+    )
+    for start in range(0, len(ids), SWEEP_CHUNK):
+        notifications_deliver(ids[start : start + SWEEP_CHUNK])
+    return len(ids)

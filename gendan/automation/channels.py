@@ -25,7 +25,7 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import translation
 
@@ -128,12 +128,24 @@ def plain_text(notification) -> str:
 # E-mail -------------------------------------------------------------------------------------
 
 
+def message_id(notification) -> str:
+    """The e-mail's Message-ID: the same on every try, so a repeat after a crash is known."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "localhost"
+    return f"<gendan.notification.{notification.pk}@{domain}>"
+
+
 def send_email(notification) -> None:
     address = notification.recipient.email
     if not address:
         raise DeliverySkipped("no e-mail address")
     body = f"{notification.message}\n\n{link(notification)}\n"
-    send_mail(title(notification), body, settings.DEFAULT_FROM_EMAIL, [address])
+    EmailMessage(
+        title(notification),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+        headers={"Message-ID": message_id(notification)},
+    ).send()
 
 
 # Chat robots: each builds its native request --------------------------------------------------
@@ -207,6 +219,12 @@ def webhook_body(notification) -> dict:
     }
 
 
+def webhook_delivery_id(channel, notification) -> str:
+    """`Idempotency-Key` and `X-Gendan-Delivery` of a generic webhook post: one per
+    notification and channel, the same on every retry."""
+    return f"gendan-notification-{notification.pk}-channel-{channel.pk}"
+
+
 def webhook_signature(secret: str, raw: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
@@ -227,8 +245,11 @@ def post(channel, notification) -> None:
         url, body, headers = BUILDERS[channel.kind](channel, notification)
     raw = json.dumps(body, ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json; charset=utf-8", **headers}
-    if channel.kind == ChannelKind.WEBHOOK and channel.secret:
-        headers["X-Gendan-Signature"] = webhook_signature(channel.secret, raw)
+    if channel.kind == ChannelKind.WEBHOOK:
+        key = webhook_delivery_id(channel, notification)
+        headers.update({"Idempotency-Key": key, "X-Gendan-Delivery": key})
+        if channel.secret:
+            headers["X-Gendan-Signature"] = webhook_signature(channel.secret, raw)
     request = urllib.request.Request(url, data=raw, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
         answer = response.read()[:2000]
@@ -287,11 +308,17 @@ def register() -> None:
     register_channel(CHAT, chat_channel)
 
 
+def requestable(channels) -> list[str]:
+    """The channels a sender may ask for, of those named (in_app is the notification itself)."""
+    return sorted({c for c in channels or [] if c in (EMAIL, CHAT, *CHAT_KINDS)})
+
+
 def deliver(notification, channels: list[str]) -> None:
     """Ask for `channels` (email, chat, or a chat kind such as wecom) for this notification:
     recorded on it, then delivered by the worker, recorded and retried like every delivery.
-    Call it after the notification's transaction commits."""
-    wanted = {c for c in channels or [] if c in (EMAIL, CHAT, *CHAT_KINDS)}
+    Call it after the notification's transaction commits. (A sender that knows the channels
+    when it notifies puts them in the notification's `data["channels"]` instead.)"""
+    wanted = set(requestable(channels))
     if not wanted:
         return
     data = dict(notification.data or {})

@@ -6,6 +6,12 @@ makes a second tick for the same moment a no-op, and lets two workers race safel
 insert fails and it skips). Actions run one by one in savepoints; the first failure stops the
 run, which is recorded as `failed` with the error. Nothing here ever raises into the write
 that caused an event.
+
+A run and what its actions write are one transaction: a process killed in the middle of a run
+leaves no trace of it, and a time trigger's next tick (every minute, and when the worker
+starts) finds the occurrence not done and runs it again. What a run sends out (a webhook)
+carries a key made of the run's unique key and the action's index, the same on that second
+run, so the receiver can tell it has seen the call.
 """
 
 import logging
@@ -75,7 +81,8 @@ def fire(
             except IntegrityError:
                 return None  # this occurrence has run (or is running in another worker)
             if passed:
-                _run_actions(rule, run, RunContext(rule, record, now, event or {}))
+                context = RunContext(rule, record, now, event or {}, occurrence=run.occurrence)
+                _run_actions(rule, run, context)
             return run
     finally:
         _local.depth = depth
@@ -90,6 +97,7 @@ def _run_actions(rule: Rule, run: RuleRun, ctx: RunContext) -> None:
             results.append({"type": kind, "skipped": True})
             continue
         run_action, _preview = actions.get(kind)
+        ctx.step = i
         try:
             with transaction.atomic():
                 results.append({"type": kind, **run_action(ctx, action)})

@@ -143,6 +143,10 @@ def test_a_webhook_rule_posts_a_signed_json_body(org, api, commits, make_rule, w
     assert payload["event"]["to_stage_id"] == won.pk
     run = RuleRun.objects.get(rule=rule)
     assert run.outcome == "done" and run.details["actions"][0]["status"] == 200
+    # with a delivery id in the headers and the signed body
+    key = request["headers"]["Idempotency-Key"]
+    assert key.startswith("gendan-rule-") and request["headers"]["X-Gendan-Delivery"] == key
+    assert payload["delivery_id"] == key == run.details["actions"][0]["delivery_id"]
 
 
 def test_a_rep_keeps_the_lead_they_enter_and_ops_leads_go_to_sdrs(org, api, commits):

@@ -67,6 +67,7 @@ def test_a_mention_is_e_mailed_by_default(org, django_capture_on_commit_callback
     (message,) = mail.outbox
     assert message.to == [org.peer.email]
     assert message.subject == label("mentioned")
+    assert message.extra_headers["Message-ID"] == f"<gendan.notification.{n.pk}@localhost>"
     assert "See the quote" in message.body
     assert f"https://crm.example.com/notifications/{n.pk}/open/" in message.body
     assert (delivery(n, "email").status, delivery(n, "email").attempts) == ("sent", 1)
@@ -179,6 +180,11 @@ def test_generic_webhook_is_signed_over_the_raw_body(
     (request,) = chat_server.received
     digest = hmac.new(b"s3cret", request["raw"], hashlib.sha256).hexdigest()
     assert request["headers"]["X-Gendan-Signature"] == f"sha256={digest}"
+    # a stable id per notification and channel, by which a receiver drops a repeat
+    channel = ChatChannel.objects.get(kind="webhook")
+    key = f"gendan-notification-{n.pk}-channel-{channel.pk}"
+    assert request["headers"]["Idempotency-Key"] == key
+    assert request["headers"]["X-Gendan-Delivery"] == key
     body = request["json"]
     assert body["event"] == "notification"
     assert (body["id"], body["kind"], body["message"]) == (n.pk, "mentioned", "Ping")

@@ -27,6 +27,10 @@ class RunContext:
     record: object
     now: datetime
     event: dict = field(default_factory=dict)
+    # The run's occurrence (its unique key with the rule and the record) and the index of the
+    # action being run: what names a delivery the same way when a lost run is run again.
+    occurrence: str = ""
+    step: int = 0
 
     @property
     def obj(self) -> str:

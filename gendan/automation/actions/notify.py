@@ -1,8 +1,6 @@
 """notify: a message to people (the owner, the manager, the owner's team, users by id), in
 the app and on the other channels the action names (e-mail, chat robots)."""
 
-from django.db import transaction
-
 from gendan.activities.choices import NotificationKind
 from gendan.activities.notifications import notify
 from gendan.automation import channels as channel_delivery
@@ -30,9 +28,13 @@ def recipients(ctx: RunContext, to) -> list[User]:
 
 
 def send(ctx: RunContext, people, message: str, channels, **data) -> list:
-    """In-app notifications, then (after the commit) each of the other `channels`."""
+    """In-app notifications, and each of the other `channels`: named on the notification when
+    it is written, so its delivery rows (written with it) carry them out after the commit."""
     target = ctx.record if ctx.obj != RuleObject.PAYMENT_PLAN else ctx.record.contract
-    created = notify(
+    extra = channel_delivery.requestable(channels)
+    if extra:
+        data["channels"] = extra
+    return notify(
         recipients=people,
         kind=NotificationKind.RULE,
         actor=None,
@@ -40,13 +42,6 @@ def send(ctx: RunContext, people, message: str, channels, **data) -> list:
         target=target,
         data=rule_data(ctx, object=ctx.obj, object_id=ctx.record.pk, **data),
     )
-    extra = [c for c in channels or [] if c != "in_app"]
-    if extra and created:
-        for notification in created:
-            transaction.on_commit(
-                lambda n=notification: channel_delivery.deliver(n, extra), robust=True
-            )
-    return created
 
 
 def preview(ctx: RunContext, action: dict) -> dict:

@@ -14,6 +14,29 @@ from gendan.demo import demo_load
 from gendan.org.models import User
 
 
+def web_command(host: str, port: int, web_workers: int) -> list[str]:
+    """How `gendan run` starts the web server: gunicorn, `web_workers` processes."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "gendan.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(web_workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+    ]
+
+
+def worker_command() -> list[str]:
+    """How `gendan run` starts the background worker (Huey, with the schedule)."""
+    return [sys.executable, "-m", "gendan", "run_huey"]
+
+
 class Command(BaseCommand):
     help = (
         "Migrate, load the demo organisation on first run (unless --no-demo), then start the "
@@ -55,24 +78,8 @@ class Command(BaseCommand):
         """The web server (gunicorn) and the worker (Huey), as child processes."""
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gendan.settings"}
         env["GENDAN_DATA_DIR"] = str(settings.DATA_DIR)
-        web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "gendan.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(web_workers),
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "10",
-            ],
-            env=env,
-        )
-        worker = subprocess.Popen([sys.executable, "-m", "gendan", "run_huey"], env=env)
+        web = subprocess.Popen(web_command(host, port, web_workers), env=env)
+        worker = subprocess.Popen(worker_command(), env=env)
         return [web, worker]
 
     def _supervise(self, children: list[subprocess.Popen]) -> int:

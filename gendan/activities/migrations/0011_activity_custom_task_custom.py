@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0009_alter_notification_kind'),
+        ('activities', '0010_delivery_outbox'),
     ]
 
     operations = [
