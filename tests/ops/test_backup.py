@@ -151,13 +151,15 @@ def test_a_backup_of_another_kind_of_database_is_refused(drill, tmp_path):
     assert not (tmp_path / "target" / "gendan.sqlite3").exists()
 
 
-def test_backup_without_output_writes_into_the_data_directory(tmp_path):
-    # given a freshly migrated data directory
-    ok(gendan("migrate", "-v", "0", data_dir=tmp_path))
+def test_backup_without_output_writes_into_the_data_directory(drill):
+    # given the source, nobody writing to it any more
+    database = drill.data_dir / "gendan.sqlite3"
     # when it is backed up without --output
-    out = ok(gendan("backup", data_dir=tmp_path))
-    # then the archive is in backups/, named by the moment, readable by its owner only
-    (archive,) = (tmp_path / "backups").glob("gendan-backup-*.tar.gz")
+    out = ok(gendan("backup", data_dir=drill.data_dir))
+    # then the archive is in backups/, named by the moment, readable by its owner only,
+    # and it counted what the database holds
+    (archive,) = (drill.data_dir / "backups").glob("gendan-backup-*.tar.gz")
     assert str(archive) in out
     assert archive.stat().st_mode & 0o077 == 0
-    assert read_manifest(archive)["row_counts"]["leads_lead"] == 0
+    counts = read_manifest(archive)["row_counts"]
+    assert sqlite_counts(database, counts) == counts
