@@ -163,3 +163,20 @@ def test_backup_without_output_writes_into_the_data_directory(drill):
     assert archive.stat().st_mode & 0o077 == 0
     counts = read_manifest(archive)["row_counts"]
     assert sqlite_counts(database, counts) == counts
+
+
+def test_a_restore_whose_counts_differ_from_the_manifest_fails_loudly(drill, tmp_path):
+    # given an archive whose manifest counts one lead more than its database holds
+    def one_more_lead(member, data):
+        if member != "manifest.json":
+            return member, data
+        manifest = json.loads(data)
+        manifest["row_counts"]["leads_lead"] += 1
+        return member, json.dumps(manifest).encode()
+
+    archive = rewrite(drill.archive, tmp_path / "miscounted.tar.gz", one_more_lead)
+    # when it is restored, then the restore fails with exit code 2 and names the table
+    run = gendan("restore", str(archive), data_dir=tmp_path / "target")
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "RESTORE FAILED" in run.stderr and "leads_lead" in run.stderr
+    assert "Restore done" not in run.stdout
