@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """The operations commands: `run`, `demo`, `tick` and `report`."""
+    """The operations commands: `run`, `demo`, `tick`, `report`, `backup` and `restore`."""
 
     name = "gendan.ops"
     label = "ops"
