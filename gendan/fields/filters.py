@@ -76,11 +76,16 @@ def condition_q(field, op: str, raw: str) -> Q:
     raise BadValue(_("Use one of: %(ops)s.") % {"ops": ", ".join(OPERATORS)})
 
 
-def custom_filtered(queryset: QuerySet, record_type: str, conditions, *, actor) -> QuerySet:
-    """The queryset with each `cf` condition; ValidationFailed naming a bad one."""
+def custom_filtered(
+    queryset: QuerySet, record_type: str, conditions, *, actor, fields=None
+) -> QuerySet:
+    """The queryset with each `cf` condition; ValidationFailed naming a bad one (`fields`: the
+    actor's visible definitions, when already read)."""
     if not conditions:
         return queryset
-    fields = {f.key: f for f in visible_definitions(actor, record_type)}
+    if fields is None:
+        fields = visible_definitions(actor, record_type)
+    fields = {f.key: f for f in fields}
     q = Q()
     errors = {}
     for condition in conditions:
@@ -98,12 +103,14 @@ def custom_filtered(queryset: QuerySet, record_type: str, conditions, *, actor) 
     return queryset.filter(q)
 
 
-def custom_ordering(record_type: str, ordering: str | None, *, actor):
+def custom_ordering(record_type: str, ordering: str | None, *, actor, fields=None):
     """The order_by expression of `ordering=[-]custom.<key>`, else None."""
     if not ordering or not ordering.lstrip("-").startswith("custom."):
         return None
     key = ordering.lstrip("-")[len("custom.") :]
-    field = next((f for f in visible_definitions(actor, record_type) if f.key == key), None)
+    if fields is None:
+        fields = visible_definitions(actor, record_type)
+    field = next((f for f in fields if f.key == key), None)
     if field is None:
         return None
     # Numbers compare as JSON numbers; text, dates and moments as their text.
@@ -131,9 +138,13 @@ class CustomListFilter(ListFilter):
 def custom_list(queryset, record_type: str, filters, *, actor, allowed=(), default=None):
     """The list with its `cf` conditions and its order: a custom field's
     (`ordering=[-]custom.<key>`), else one of `allowed`, else `default` (None: as it is)."""
-    queryset = custom_filtered(queryset, record_type, filters.cf, actor=actor)
     ordering = getattr(filters, "ordering", None)
-    order = custom_ordering(record_type, ordering, actor=actor)
+    sorts_by_custom = bool(ordering) and ordering.lstrip("-").startswith("custom.")
+    fields = None
+    if filters.cf or sorts_by_custom:
+        fields = visible_definitions(actor, record_type)  # read once for both
+    queryset = custom_filtered(queryset, record_type, filters.cf, actor=actor, fields=fields)
+    order = custom_ordering(record_type, ordering, actor=actor, fields=fields)
     if order is not None:
         return queryset.order_by(order, "-id")
     return ordered(queryset, ordering, allowed, default) if default else queryset

@@ -41,6 +41,10 @@ ADMIN_ONLY = {
     "/chat-channels/{channel_id}",
     "settings:channel_create",
     "settings:channel_edit",
+    "custom_fields:list",
+    "custom_fields:create",
+    "custom_fields:edit",
+    "custom_fields:delete",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",

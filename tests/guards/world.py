@@ -38,6 +38,7 @@ from gendan.customers import services as customer_services
 from gendan.deals import conversion
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
+from gendan.fields import services as field_services
 from gendan.followups import services as activity_services
 from gendan.leads import pool
 from gendan.leads import services as lead_services
@@ -52,6 +53,7 @@ from gendan.sales.services import visits as visit_services
 from tests.factories import UserFactory, default_pipeline
 from tests.quotes.conftest import ProductFactory
 
+CHOICES = [{"value": "a", "label_en": "A"}, {"value": "b", "label_en": "B"}]
 SEARCH_WORD = "Orchid"  # in one lead, customer, contact and deal name per batch
 _batch = count(1)
 
@@ -93,6 +95,7 @@ class World:
 
     def _make_focus(self) -> dict:
         rep, admin = self.rep, self.admin
+        fields = self._make_fields()
         customer = customer_services.customer_create(actor=rep, data={"name": "Focus customer"})
         contact = customer_services.contact_create(
             actor=rep, data={"customer_id": customer.pk, "name": "Focus contact"}
@@ -107,6 +110,7 @@ class World:
         deal_services.deal_move(actor=rep, deal_id=won.pk, stage_id=self.stages["Won"].pk)
         contract = self._contract(account, deal=won, amount="1000000", title="Focus contract")
         return {
+            "field": fields[0],
             "lead": lead_services.lead_create(
                 actor=rep, data={"name": "Focus lead", "company": "Focus Co"}
             ),
@@ -443,9 +447,35 @@ class World:
             },
         )
 
+    def _make_fields(self) -> list:
+        """Custom fields on every record type, each with a default so that every record made
+        here carries values: a choice, a number and a user (whose name a page looks up)."""
+        made = []
+        for record_type in ("lead", "customer", "contact", "deal", "contract", "activity", "task"):
+            for key, kind, default in (
+                ("grade", "choice", "a"),
+                ("score", "number", 7),
+                ("champion", "user", self.rep.pk),
+            ):
+                data = {"record_type": record_type, "key": key, "label_en": key, "type": kind}
+                data["choices"] = CHOICES if kind == "choice" else []
+                made.append(
+                    field_services.field_create(actor=self.admin, data={**data, "default": default})
+                )
+        return made
+
     def _grow_settings(self, i: int):
         admin = self.admin
         ProductFactory()
+        field_services.field_create(
+            actor=admin,
+            data={
+                "record_type": "lead",
+                "key": f"extra_{i}",
+                "label_en": f"Extra {i}",
+                "type": "text",
+            },
+        )
         rule = rule_services.rule_create(
             actor=admin,
             data={
@@ -488,6 +518,7 @@ class World:
         deal, contract = f["deal"], f["contract"]
         self.ids = {
             "lead_id": f["lead"].pk,
+            "field_id": f["field"].pk,
             "customer_id": f["customer"].pk,
             "contact_id": f["contact"].pk,
             "deal_id": deal.pk,

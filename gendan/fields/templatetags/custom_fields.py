@@ -25,16 +25,19 @@ def custom_values(context, record, record_type: str):
 
 
 @register.simple_tag(takes_context=True)
-def custom_columns(context, record_type: str, limit: int = 3):
-    """The first fields (by their order) a list shows as columns, with their labels."""
+def custom_columns(context, record_type: str, records=(), limit: int = 3):
+    """The first fields (by their order) a list shows as columns, with their labels; the
+    names of the users the `records` name in them are read at once."""
     user = context["request"].user
-    return [{"field": f, "label": label(f)} for f in visible_definitions(user, record_type)[:limit]]
+    fields = visible_definitions(user, record_type)[:limit]
+    names = user_names(fields, list(records))
+    return [{"field": f, "label": label(f), "names": names} for f in fields]
 
 
 @register.inclusion_tag("fields/_cell.html")
 def custom_cell(record, column):
     field = column["field"]
-    return shown_value(field, (record.custom or {}).get(field.key))
+    return shown_value(field, (record.custom or {}).get(field.key), column["names"])
 
 
 FILTER_TYPES = (FieldType.CHOICE, FieldType.MULTI_CHOICE, FieldType.BOOLEAN)
