@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecordType(models.TextChoices):
@@ -17,7 +18,7 @@ class RecordType(models.TextChoices):
 class FieldType(models.TextChoices):
     TEXT = "text", _("Text")
     LONG_TEXT = "long_text", _("Long text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("type of a custom field", "Number")
     MONEY = "money", _("Money")
     DATE = "date", _("Date")
     DATETIME = "datetime", _("Date and time")

@@ -91,8 +91,11 @@ def _value(field, cleaned):
 
 def _style(widget) -> None:
     if isinstance(widget, forms.CheckboxSelectMultiple):
-        return
-    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
     widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 

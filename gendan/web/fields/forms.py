@@ -48,7 +48,7 @@ def parse_default(field_type: str, text: str):
 class CustomFieldForm(StyledForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     record_type = forms.ChoiceField(
-        label=_("Record"), choices=RecordType.choices, widget=half(forms.Select)
+        label=_("Record type"), choices=RecordType.choices, widget=half(forms.Select)
     )
     type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices, widget=half(forms.Select))
     label_zh = forms.CharField(
