@@ -7,8 +7,7 @@ money, dates and moments), `has` (contains: text; or includes: several choices),
 fields the actor may see filter or sort; any other condition is refused, naming it.
 """
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from pydantic import Field
 
@@ -16,12 +15,12 @@ from gendan.core.errors import ValidationFailed
 from gendan.core.filters import ListFilter
 from gendan.core.selectors import ordered
 from gendan.fields.choices import RANGE_TYPES, TEXT_TYPES, FieldType
+from gendan.fields.expressions import CustomValue
 from gendan.fields.selectors import visible_definitions
 from gendan.fields.values import BadValue, stored
 from gendan.ui.lists import parse_filters
 
 OPERATORS = ("eq", "in", "gte", "lte", "has", "empty", "filled")
-COLUMN = "custom"
 
 
 def parse(condition: str) -> tuple[str, str, str]:
@@ -49,30 +48,36 @@ def _value(field, raw: str):
     return value
 
 
+def alias_of(field) -> str:
+    return f"_cf_{field.key}"
+
+
 def condition_q(field, op: str, raw: str) -> Q:
-    key = f"{COLUMN}__{field.key}"
+    """The condition on the field's value expression (expressions.py), aliased as
+    `alias_of(field)` by the caller: the same expression as the field's index."""
+    name = alias_of(field)
     if op == "empty":
-        return ~Q(**{f"{COLUMN}__has_key": field.key})
+        return Q(**{f"{name}__isnull": True})
     if op == "filled":
-        return Q(**{f"{COLUMN}__has_key": field.key})
+        return Q(**{f"{name}__isnull": False})
     if op == "has":
         if field.type == FieldType.MULTI_CHOICE:
             # The stored list holds plain values (a choice's value is a key: no escaping).
-            return Q(**{f"{key}__icontains": f'"{_value(field, raw)}"'})
+            return Q(**{f"{name}__contains": f'"{_value(field, raw)}"'})
         if field.type in TEXT_TYPES:
-            return Q(**{f"{key}__icontains": raw.strip()}) if raw.strip() else Q()
+            return Q(**{f"{name}__icontains": raw.strip()}) if raw.strip() else Q()
         raise BadValue(_("Use eq, in, gte or lte for this field."))
     if op == "in":
         values = [_value(field, part) for part in raw.split("|") if part.strip()]
-        return Q(**{f"{key}__in": values})
+        return Q(**{f"{name}__in": values})
     if op in ("gte", "lte"):
         if field.type not in RANGE_TYPES:
             raise BadValue(_("Only numbers, money and dates have a range."))
-        return Q(**{f"{key}__{op}": _value(field, raw)})
+        return Q(**{f"{name}__{op}": _value(field, raw)})
     if op == "eq":
         if field.type == FieldType.MULTI_CHOICE:
             return condition_q(field, "has", raw)
-        return Q(**{key: _value(field, raw)})
+        return Q(**{name: _value(field, raw)})
     raise BadValue(_("Use one of: %(ops)s.") % {"ops": ", ".join(OPERATORS)})
 
 
@@ -86,8 +91,7 @@ def custom_filtered(
     if fields is None:
         fields = visible_definitions(actor, record_type)
     fields = {f.key: f for f in fields}
-    q = Q()
-    errors = {}
+    q, aliases, errors = Q(), {}, {}
     for condition in conditions:
         key, op, raw = parse(condition)
         field = fields.get(key)
@@ -98,9 +102,10 @@ def custom_filtered(
             q &= condition_q(field, op, raw)
         except BadValue as exc:
             errors[f"cf.{key}"] = str(exc)
+        aliases[alias_of(field)] = CustomValue(field.key, field.type)
     if errors:
         raise ValidationFailed(errors=errors)
-    return queryset.filter(q)
+    return queryset.alias(**aliases).filter(q)
 
 
 def custom_ordering(record_type: str, ordering: str | None, *, actor, fields=None):
@@ -113,11 +118,7 @@ def custom_ordering(record_type: str, ordering: str | None, *, actor, fields=Non
     field = next((f for f in fields if f.key == key), None)
     if field is None:
         return None
-    # Numbers compare as JSON numbers; text, dates and moments as their text.
-    if field.type in (FieldType.NUMBER, FieldType.MONEY):
-        expression = KeyTransform(key, F(COLUMN))
-    else:
-        expression = KeyTextTransform(key, COLUMN)
+    expression = CustomValue(field.key, field.type)
     descending = ordering.startswith("-")
     return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
 

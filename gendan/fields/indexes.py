@@ -1,7 +1,7 @@
 """An index for each custom field that is compared as a whole (INDEXED_TYPES).
 
 The values of a record type live in one JSON column; an index on the expression the list
-queries use (`custom -> 'key'` on PostgreSQL, `JSON_EXTRACT(custom, '$."key"')` on SQLite)
+queries use (expressions.py)
 lets a filter by that field, or a sort, read a million records from the index. Indexes are
 made by the worker once the field is saved (on PostgreSQL CONCURRENTLY: writes go on while
 it is built) and dropped with the field.
@@ -13,6 +13,7 @@ from django.apps import apps
 from django.db import connection
 
 from gendan.fields.choices import INDEXED_TYPES, RECORD_MODELS
+from gendan.fields.expressions import index_sql
 
 
 def index_name(record_type: str, key: str) -> str:
@@ -22,12 +23,6 @@ def index_name(record_type: str, key: str) -> str:
 
 def table_of(record_type: str) -> str:
     return apps.get_model(RECORD_MODELS[record_type])._meta.db_table
-
-
-def _expression(key: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"((custom -> '{key}'))"
-    return f"(JSON_EXTRACT(custom, '$.\"{key}\"'))"
 
 
 def create_index(record_type: str, key: str, field_type: str) -> None:
@@ -40,7 +35,8 @@ def create_index(record_type: str, key: str, field_type: str) -> None:
         concurrently = ""  # inside a transaction (tests run in one): a plain build
     with connection.cursor() as cursor:
         cursor.execute(
-            f'CREATE INDEX {concurrently}IF NOT EXISTS "{name}" ON "{table}" {_expression(key)}'
+            f'CREATE INDEX {concurrently}IF NOT EXISTS "{name}" ON "{table}" '
+            f"{index_sql(connection.vendor, key, field_type)}"
         )
 
 

@@ -1,0 +1,67 @@
+"""The SQL expression of one custom field's value, the same in the queries and in its index.
+
+Django's own JSON key lookups bind the key's path as a parameter (and on SQLite wrap it in a
+CASE), which no expression index can match. This expression writes the key into the SQL (a
+key is `[a-z][a-z0-9_]*`, checked when the field is made), typed for comparing:
+
+- SQLite: `JSON_EXTRACT(custom, '$."key"')`, which answers numbers as numbers and text as text;
+- PostgreSQL: `(custom ->> 'key')`, cast to numeric, boolean or bigint for those types.
+"""
+
+from django.db import models
+from django.db.models import F, Func
+
+from gendan.fields.choices import FieldType
+
+PG_CASTS = {
+    FieldType.NUMBER: "numeric",
+    FieldType.MONEY: "numeric",
+    FieldType.BOOLEAN: "boolean",
+    FieldType.USER: "bigint",
+}
+OUTPUT = {
+    FieldType.NUMBER: models.FloatField,
+    FieldType.MONEY: models.FloatField,
+    FieldType.BOOLEAN: models.BooleanField,
+    FieldType.USER: models.BigIntegerField,
+}
+
+
+def _checked(key: str) -> str:
+    if not key.replace("_", "").isalnum() or not key.isascii():
+        raise ValueError(f"not a field key: {key!r}")
+    return key
+
+
+def sqlite_sql(column: str, key: str) -> str:
+    return f"JSON_EXTRACT({column}, '$.\"{_checked(key)}\"')"
+
+
+def postgres_sql(column: str, key: str, field_type: str) -> str:
+    text = f"({column} ->> '{_checked(key)}')"
+    cast = PG_CASTS.get(field_type)
+    return f"({text}::{cast})" if cast else text
+
+
+class CustomValue(Func):
+    """`CustomValue(key, type)`: the value of a record's custom field, NULL when it has none."""
+
+    def __init__(self, key: str, field_type: str, column: str = "custom"):
+        self.key, self.field_type = _checked(key), field_type
+        output = OUTPUT.get(field_type, models.TextField)()
+        super().__init__(F(column), output_field=output)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return sqlite_sql(column, self.key), params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return postgres_sql(column, self.key, self.field_type), params
+
+
+def index_sql(vendor: str, key: str, field_type: str) -> str:
+    """The indexed expression, as CREATE INDEX takes it."""
+    if vendor == "postgresql":
+        return f"({postgres_sql('custom', key, field_type)})"
+    return f"({sqlite_sql('custom', key)})"
