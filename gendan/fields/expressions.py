@@ -1,5 +1,8 @@
 """The SQL expression of one custom field's value, the same in the queries and in its index.
 
+SQLite's planner, seeing a filter on an indexed expression, reads the index even when the
+reader's own scope (a rep's own records) is far smaller; `indexed=False` tells it not to.
+
 Django's own JSON key lookups bind the key's path as a parameter (and on SQLite wrap it in a
 CASE), which no expression index can match. This expression writes the key into the SQL (a
 key is `[a-z][a-z0-9_]*`, checked when the field is made), typed for comparing:
@@ -46,14 +49,16 @@ def postgres_sql(column: str, key: str, field_type: str) -> str:
 class CustomValue(Func):
     """`CustomValue(key, type)`: the value of a record's custom field, NULL when it has none."""
 
-    def __init__(self, key: str, field_type: str, column: str = "custom"):
-        self.key, self.field_type = _checked(key), field_type
+    def __init__(self, key: str, field_type: str, column: str = "custom", *, indexed=True):
+        self.key, self.field_type, self.indexed = _checked(key), field_type, indexed
         output = OUTPUT.get(field_type, models.TextField)()
         super().__init__(F(column), output_field=output)
 
     def as_sqlite(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
-        return sqlite_sql(column, self.key), params
+        # `+` keeps SQLite from the field's index: for a list whose scope is a few hundred
+        # records, reading them through the scope's own index is the faster way.
+        return ("" if self.indexed else "+") + sqlite_sql(column, self.key), params
 
     def as_postgresql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
