@@ -368,6 +368,16 @@ def locked_lines(log: Path) -> int:
     return log.read_text(errors="replace").lower().count("database is locked")
 
 
+def command_line() -> str:
+    """How the soak was started, without the note (kept apart)."""
+    words, skip = ["bench/run.py"], False
+    for word in sys.argv[1:]:
+        if not skip and word != "--note" and not word.startswith("--note="):
+            words.append(word)
+        skip = word == "--note"
+    return " ".join(words)
+
+
 def main(args, env, data: dict, load_info: dict) -> None:
     run = f"{random.randrange(1000):03d}"  # marks this run's records (and their phones)
     since = datetime.now(UTC)
@@ -401,7 +411,7 @@ def main(args, env, data: dict, load_info: dict) -> None:
         "dataset": data["tables"],
         "server": harness.SERVER,
         "backend": harness.env_backend(env),
-        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+        "command": command_line(),
         "minutes": args.soak,
         "clients": args.clients,
         "seconds": round(wall, 1),
