@@ -25,7 +25,8 @@ test: install lint
 	$(BIN)/pytest
 
 # Load (or reuse) the large demo, serve it as `gendan run` does and measure it over HTTP;
-# BENCH_ARGS="--size medium --reuse" and DATABASE_URL=postgres://... choose the set and the database.
+# BENCH_ARGS="--size medium --reuse" and DATABASE_URL=postgres://... choose the set and the database;
+# BENCH_ARGS="--soak 10 --reuse" keeps a mix of reads and writes going for 10 minutes instead.
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -15,8 +15,13 @@ def lock_for_update(queryset: models.QuerySet, pk: int, *, expected_version: int
     Pass the scoped queryset (`Model.objects.visible_to(actor)`): one query then both checks
     that the actor may see the row (404 if not) and locks it."""
     # Lock only this row: PostgreSQL refuses FOR UPDATE across the nullable side of an outer
-    # join (a select_related to an optional foreign key).
-    obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    # join (a select_related to an optional foreign key). And read it without the caller's
+    # select_related: when the row was locked by a transaction that then changed it,
+    # PostgreSQL checks the new row against the query's joins with the joined rows it read
+    # before, so a join through a column the other writer changed (a deal's stage, on a
+    # concurrent move) would drop the row, and the waiting writer get 404 instead of the
+    # current row (and its 409 for a stale version).
+    obj = queryset.select_related(None).select_for_update(of=("self",)).filter(pk=pk).first()
     if obj is None:
         raise NotFound()
     if expected_version is not None and expected_version != obj.version:
