@@ -91,7 +91,10 @@ def test_a_key_is_used_once_per_record_type(org, api, fields):
     assert response.status_code == 422
     assert "already has a field" in response.json()["errors"]["key"]
     # The same key on another record type is another field.
-    assert api(org.admin).post("/custom-fields", {**PLANT, "record_type": "customer"}).status_code == 201
+    assert (
+        api(org.admin).post("/custom-fields", {**PLANT, "record_type": "customer"}).status_code
+        == 201
+    )
 
 
 def test_a_record_carries_its_values_and_refuses_bad_ones(org, api, fields):
@@ -103,7 +106,10 @@ def test_a_record_carries_its_values_and_refuses_bad_ones(org, api, fields):
     response = _lead(client, plant_size="big", budget_range="5w")
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert errors == {"custom.plant_size": "Give a number.", "custom.budget_range": "Unknown field."}
+    assert errors == {
+        "custom.plant_size": "Give a number.",
+        "custom.budget_range": "Unknown field.",
+    }
     assert Lead.objects.count() == before
 
 
@@ -224,9 +230,13 @@ def test_a_field_some_roles_may_only_read(org, api, fields):
 
 def test_renaming_a_choice_keeps_the_data_and_a_used_choice_stays(org, api, fields):
     customer = CustomerFactory(owner=org.owner)
-    deal = api(org.owner).post(
-        "/deals", {"name": "erp", "customer_id": customer.pk, "custom": {"segment": "retail"}}
-    ).json()
+    deal = (
+        api(org.owner)
+        .post(
+            "/deals", {"name": "erp", "customer_id": customer.pk, "custom": {"segment": "retail"}}
+        )
+        .json()
+    )
     field_id = fields["segment"]["id"]
     renamed = [
         {"value": "manufacturing", "label_zh": "制造", "label_en": "Industry"},
