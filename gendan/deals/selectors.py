@@ -217,6 +217,7 @@ def deal_board(
 # rows of four tables cost more to turn into objects than the rest of the board.
 CARD_FIELDS = (
     "name",
+    "custom",
     "customer_id",
     "amount",
     "currency",

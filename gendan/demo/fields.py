@@ -61,6 +61,7 @@ FIELDS = (
         "label_en": "Industry segment",
         "type": FieldType.CHOICE,
         "choices": _choices(SEGMENTS),
+        "on_card": True,
     },
     {
         "record_type": RecordType.DEAL,

@@ -39,6 +39,8 @@ class CustomField(TimeStampedModel):
     visible_to = models.JSONField(default=list, blank=True)
     editable_by = models.JSONField(default=list, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Shown on the board's cards (deals; up to CARD_LIMIT fields).
+    on_card = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["record_type", "position", "id"]

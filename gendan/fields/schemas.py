@@ -44,6 +44,7 @@ class CustomFieldIn(InputSchema):
     position: int | None = Field(None, ge=0, le=10_000)
     visible_to: list[RoleCode] = Field([], description="Roles that see it; empty: everyone.")
     editable_by: list[RoleCode] = Field([], description="Roles that change it; empty: everyone.")
+    on_card: bool = Field(False, description="Deals: shown on the board's cards (up to 3).")
 
 
 class CustomFieldPatch(InputSchema):
@@ -57,6 +58,7 @@ class CustomFieldPatch(InputSchema):
     position: int | None = Field(None, ge=0, le=10_000)
     visible_to: list[RoleCode] | None = None
     editable_by: list[RoleCode] | None = None
+    on_card: bool | None = None
     version: int | None = None
 
 
@@ -76,6 +78,7 @@ class CustomFieldOut(Schema):
     visible_to: list[str]
     editable_by: list[str]
     archived_at: datetime | None
+    on_card: bool
     version: int
     created_at: datetime
     updated_at: datetime

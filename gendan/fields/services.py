@@ -11,7 +11,7 @@ from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.kept import changed
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.fields import indexes
-from gendan.fields.choices import RECORD_MODELS, FieldType
+from gendan.fields.choices import RECORD_MODELS, FieldType, RecordType
 from gendan.fields.models import CustomField
 from gendan.fields.selectors import KIND, ROLE_CODES
 from gendan.fields.tasks import field_index_build
@@ -22,6 +22,7 @@ KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CHOICE_TYPES = (FieldType.CHOICE, FieldType.MULTI_CHOICE)
 MAX_FIELDS = 100  # per record type, archived ones included
+CARD_LIMIT = 3  # fields on a board card
 
 
 def _check_key(record_type: str, key: str) -> None:
@@ -97,6 +98,21 @@ def _labels(data: dict) -> None:
         data["label_zh"], data["label_en"] = zh or en, en or zh
 
 
+def _check_card(field: CustomField) -> None:
+    """Only deals have cards, and a card shows at most CARD_LIMIT fields."""
+    if not field.on_card:
+        return
+    if field.record_type != RecordType.DEAL:
+        raise ValidationFailed(errors={"on_card": _("Only deals show fields on the board.")})
+    others = CustomField.objects.filter(
+        record_type=field.record_type, on_card=True, archived_at__isnull=True
+    ).exclude(pk=field.pk)
+    if others.count() >= CARD_LIMIT:
+        raise ValidationFailed(
+            errors={"on_card": _("A card shows at most %(n)d fields.") % {"n": CARD_LIMIT}}
+        )
+
+
 @transaction.atomic
 def field_create(*, actor, data: dict) -> CustomField:
     require_admin(actor)
@@ -116,6 +132,7 @@ def field_create(*, actor, data: dict) -> CustomField:
         data["position"] = CustomField.objects.filter(record_type=record_type).count() + 1
     field = CustomField(**data)
     _check_default(field)
+    _check_card(field)
     field.save()
     changed(KIND)
     transaction.on_commit(lambda: field_index_build(record_type, field.key, field_type))
@@ -138,6 +155,7 @@ def field_update(*, actor, field_id: int, data: dict, version: int | None = None
         _check_choices_kept(field, data["choices"])
     changes = apply_changes(field, data)
     _check_default(field)
+    _check_card(field)
     if "default" in changes:
         changes["default"] = (changes["default"][0], field.default)
     save_changes(field, changes)

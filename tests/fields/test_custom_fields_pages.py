@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from gendan.deals.models import Deal
 from gendan.fields import services
 from gendan.fields.models import CustomField
 from gendan.leads.models import Lead
@@ -160,3 +161,28 @@ def test_custom_columns_cost_no_query_per_row(org, plant):
     with CaptureQueriesContext(connection) as many:
         client.get("/leads/")
     assert len(many) == len(few)
+
+
+def test_a_deal_field_on_the_board_cards(org, segment):
+    services.field_update(actor=org.admin, field_id=segment.pk, data={"on_card": True})
+    customer = CustomerFactory(owner=org.owner)
+    DealFactory(owner=org.owner, customer=customer, name="erp", custom={"segment": "retail"})
+    client = _client(org.owner)
+    html = client.get("/deals/board/").content.decode()
+    assert 'data-field="segment"' in html and "Retail" in html
+    # a column read on its own (scrolling down) shows them too
+    deal = Deal.objects.get(name="erp")
+    html = client.get("/deals/board/column/", {"stage_id": deal.stage_id}).content.decode()
+    assert 'data-field="segment"' in html
+
+
+def test_only_deals_show_fields_on_cards_and_at_most_three(org, segment, plant, api):
+    client = api(org.admin)
+    client.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.patch(f"/custom-fields/{plant.pk}", {"on_card": True})
+    assert response.json()["errors"] == {"on_card": "Only deals show fields on the board."}
+    for n in range(3):
+        body = {"record_type": "deal", "key": f"k{n}", "label_en": "K", "type": "text"}
+        assert client.post("/custom-fields", {**body, "on_card": True}).status_code == 201
+    response = client.patch(f"/custom-fields/{segment.pk}", {"on_card": True})
+    assert response.json()["errors"] == {"on_card": "A card shows at most 3 fields."}

@@ -459,6 +459,7 @@ class World:
             ):
                 data = {"record_type": record_type, "key": key, "label_en": key, "type": kind}
                 data["choices"] = CHOICES if kind == "choice" else []
+                data["on_card"] = record_type == "deal"  # the board's cards show them
                 made.append(
                     field_services.field_create(actor=self.admin, data={**data, "default": default})
                 )

@@ -101,3 +101,31 @@ def custom_sort_options(context, record_type: str, ordering: str | None):
                     }
                 )
     return {"options": options}
+
+
+@register.simple_tag(takes_context=True)
+def card_fields(context, cards=()):
+    """The deal fields a board card shows (read once per page), with the names of the users
+    the `cards` (or the cards of a board's columns) name in them, read at once."""
+    request = context["request"]
+    fields = getattr(request, "_card_fields", None)
+    if fields is None:
+        fields = [f for f in visible_definitions(request.user, "deal") if f.on_card]
+        request._card_fields = fields
+    records = []
+    for item in cards or ():  # cards, or a board's columns of cards
+        inner = item.get("cards") if isinstance(item, dict) else getattr(item, "cards", None)
+        records.extend(inner if inner is not None else [item])
+    names = user_names(fields, records) if fields else {}
+    return [{"field": f, "label": label(f), "names": names} for f in fields]
+
+
+@register.inclusion_tag("fields/_card_values.html")
+def card_values(record, columns):
+    rows = []
+    for column in columns:
+        field = column["field"]
+        shown = shown_value(field, (record.custom or {}).get(field.key), column["names"])
+        if shown["text"]:
+            rows.append({"key": field.key, "label": column["label"], **shown})
+    return {"rows": rows}

@@ -69,6 +69,11 @@ class CustomFieldForm(StyledForm):
         help_text=_("One a line: value | 中文 | English | #colour. Keep a value to keep its data."),
     )
     required = forms.BooleanField(label=_("Required"), required=False)
+    on_card = forms.BooleanField(
+        label=_("Show on the board's cards"),
+        required=False,
+        help_text=_("Deals only; up to three fields."),
+    )
     default = forms.CharField(label=_("Default"), max_length=255, required=False, widget=half())
     position = forms.IntegerField(label=_("Order"), required=False, min_value=0, widget=half())
     help_zh = forms.CharField(
@@ -129,6 +134,7 @@ class CustomFieldForm(StyledForm):
             "label_en": field.label_en,
             "choices": choices_text(field.choices),
             "required": field.required,
+            "on_card": field.on_card,
             "default": "" if default is None else default,
             "position": field.position,
             "help_zh": field.help_zh,
