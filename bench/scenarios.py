@@ -47,18 +47,19 @@ async def s_lead_list_api(p: Player):
 CUSTOM_LEAD_FILTER = ["budget_range:eq:k500_2m", "employees:gte:100", "employees:lte:2000"]
 
 
+def _conditions(conditions: list[str]):
+    return [tuple(condition.split(":", 2)) for condition in conditions]
+
+
 async def s_lead_list_custom_api(p: Player):
     params = {"cf": CUSTOM_LEAD_FILTER, "ordering": "-custom.employees", "page_size": 20}
     return _ok(await p.api.get("/leads", params=params))
 
 
 async def s_lead_list_custom_page(p: Player):
-    params = {
-        "cf.budget_range.eq": "k500_2m",
-        "cf.employees.gte": "100",
-        "cf.employees.lte": "2000",
-        "ordering": "-custom.employees",
-    }
+    # The list page's inputs are `cf.<key>.<op>`, one per condition of the API's filter.
+    params = {f"cf.{key}.{op}": value for key, op, value in _conditions(CUSTOM_LEAD_FILTER)}
+    params["ordering"] = "-custom.employees"
     return _ok(await p.web.get("/leads/", params=params))
 
 

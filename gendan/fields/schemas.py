@@ -8,7 +8,7 @@ from pydantic import Field
 
 from gendan.core.schemas import InputSchema
 from gendan.fields.choices import FieldType, RecordType
-from gendan.fields.selectors import definitions
+from gendan.fields.selectors import read_once
 from gendan.fields.values import shown
 from gendan.org.choices import RoleCode
 
@@ -101,15 +101,9 @@ def custom_of(record_type: str, obj, context) -> dict:
     """A record's `custom` object for the one who reads it (role visibility applied); the
     definitions are read once per request."""
     request = (context or {}).get("request")
-    memo = getattr(request, "_custom_fields", None) if request is not None else None
-    if memo is None:
-        memo = {}
-        if request is not None:
-            request._custom_fields = memo
-    if record_type not in memo:
-        memo[record_type] = definitions(record_type)
     user = request_user(request) if request is not None else None
-    return shown(record_type, getattr(obj, "custom", None), actor=user, fields=memo[record_type])
+    fields = read_once(request, record_type)
+    return shown(record_type, getattr(obj, "custom", None), actor=user, fields=fields)
 
 
 CUSTOM_IN = Field(

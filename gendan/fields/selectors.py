@@ -18,6 +18,19 @@ def definitions(record_type: str, *, archived: bool = False) -> list[CustomField
     return fields if archived else [f for f in fields if f.archived_at is None]
 
 
+def read_once(request, record_type: str) -> list[CustomField]:
+    """The definitions of a record type, read once per request (every part of a page or an
+    answer that shows custom values shares them); `request` None: read each time."""
+    if request is None:
+        return definitions(record_type)
+    memo = getattr(request, "_custom_fields", None)
+    if memo is None:
+        memo = request._custom_fields = {}
+    if record_type not in memo:
+        memo[record_type] = definitions(record_type)
+    return memo[record_type]
+
+
 def field_list(*, actor, record_type: str | None = None, archived: bool = False) -> list:
     """The definitions: every one for an administrator, the ones a role may see for others."""
     qs = CustomField.objects.all()
@@ -29,8 +42,9 @@ def field_list(*, actor, record_type: str | None = None, archived: bool = False)
 
 
 def field_get(*, actor, field_id: int) -> CustomField:
+    """One definition; a field the actor may not see answers as if it did not exist."""
     field = CustomField.objects.filter(pk=field_id).first()
-    if field is None:
+    if field is None or not may_see(actor, field):
         raise NotFound()
     return field
 

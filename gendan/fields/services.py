@@ -12,6 +12,7 @@ from gendan.core.kept import changed
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.fields import indexes
 from gendan.fields.choices import RECORD_MODELS, FieldType, RecordType
+from gendan.fields.expressions import CustomValue
 from gendan.fields.models import CustomField
 from gendan.fields.selectors import KIND, ROLE_CODES
 from gendan.fields.tasks import field_index_build
@@ -167,16 +168,17 @@ def _check_choices_kept(field: CustomField, choices: list[dict]) -> None:
     """A choice that records hold cannot go (rename its labels instead)."""
     kept_values = {c["value"] for c in choices}
     model = apps.get_model(RECORD_MODELS[field.record_type])
+    # The same expression as the lists' filters, so the field's index answers.
+    holders = model.objects.alias(held=CustomValue(field.key, field.type))
     for choice in field.choices:
         value = choice["value"]
         if value in kept_values:
             continue
         if field.type == FieldType.CHOICE:
-            used = model.objects.filter(**{f"custom__{field.key}": value}).exists()
+            used = holders.filter(held=value).exists()
         else:
-            used = model.objects.filter(
-                **{f"custom__{field.key}__icontains": f'"{value}"'}
-            ).exists()
+            # A multiple choice holds a list of plain values (a value is a key: no escaping).
+            used = holders.filter(held__contains=f'"{value}"').exists()
         if used:
             raise ValidationFailed(
                 errors={

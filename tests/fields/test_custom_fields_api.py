@@ -6,25 +6,7 @@ from gendan.activities.models import TimelineEvent
 from gendan.fields.models import CustomField
 from gendan.leads.models import Lead
 from tests.factories import CustomerFactory, LeadFactory
-
-SEGMENT = {
-    "record_type": "deal",
-    "key": "segment",
-    "label_zh": "行业细分",
-    "label_en": "Industry segment",
-    "type": "choice",
-    "choices": [
-        {"value": "manufacturing", "label_zh": "制造业", "label_en": "Manufacturing"},
-        {"value": "retail", "label_zh": "零售", "label_en": "Retail", "color": "#27ae60"},
-    ],
-}
-PLANT = {
-    "record_type": "lead",
-    "key": "plant_size",
-    "label_zh": "工厂面积",
-    "label_en": "Plant size",
-    "type": "number",
-}
+from tests.fields.definitions import PLANT, SEGMENT
 
 
 @pytest.fixture
@@ -211,6 +193,8 @@ def test_a_role_that_may_not_see_a_field_never_receives_it(org, api, fields):
     assert rep.get(f"/leads/{lead.pk}").json()["custom"] == {}
     assert manager.get(f"/leads/{lead.pk}").json()["custom"] == {"plant_size": 900}
     assert [f["key"] for f in rep.get("/custom-fields").json()["items"]] == ["segment"]
+    assert rep.get(f"/custom-fields/{fields['plant_size']['id']}").status_code == 404
+    assert manager.get(f"/custom-fields/{fields['plant_size']['id']}").status_code == 200
     # Neither filtered by, nor written.
     assert rep.get("/leads", {"cf": "plant_size:gte:1"}).status_code == 422
     response = rep.patch(f"/leads/{lead.pk}", {"custom": {"plant_size": 1}})
@@ -226,6 +210,23 @@ def test_a_field_some_roles_may_only_read(org, api, fields):
     assert response.json()["errors"] == {"custom.plant_size": "You may not change this field."}
     response = api(org.manager).patch(f"/leads/{lead.pk}", {"custom": {"plant_size": 1}})
     assert response.json()["custom"] == {"plant_size": 1}
+
+
+def test_a_used_choice_of_a_multiple_choice_stays(org, api):
+    body = {
+        **SEGMENT,
+        "record_type": "lead",
+        "key": "needs",
+        "type": "multi_choice",
+    }
+    field_id = api(org.admin).post("/custom-fields", body).json()["id"]
+    LeadFactory(owner=org.owner, custom={"needs": ["retail"]})
+    kept = body["choices"][1:]
+    response = api(org.admin).patch(f"/custom-fields/{field_id}", {"choices": kept})
+    assert response.status_code == 200, response.json()
+    response = api(org.admin).patch(f"/custom-fields/{field_id}", {"choices": body["choices"][:1]})
+    assert response.status_code == 422
+    assert "retail" in response.json()["errors"]["choices"]
 
 
 def test_renaming_a_choice_keeps_the_data_and_a_used_choice_stays(org, api, fields):

@@ -1,6 +1,5 @@
 """Custom fields on the web pages: the settings page, the forms, the record pages and lists."""
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,39 +17,6 @@ def _client(user, language="en") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def plant(org):
-    return services.field_create(
-        actor=org.admin,
-        data={
-            "record_type": "lead",
-            "key": "plant_size",
-            "label_zh": "工厂面积",
-            "label_en": "Plant size",
-            "type": "number",
-            "required": True,
-        },
-    )
-
-
-@pytest.fixture
-def segment(org):
-    return services.field_create(
-        actor=org.admin,
-        data={
-            "record_type": "deal",
-            "key": "segment",
-            "label_zh": "行业细分",
-            "label_en": "Industry segment",
-            "type": "choice",
-            "choices": [
-                {"value": "manufacturing", "label_zh": "制造业", "label_en": "Manufacturing"},
-                {"value": "retail", "label_zh": "零售", "label_en": "Retail", "color": "#27ae60"},
-            ],
-        },
-    )
 
 
 def test_an_administrator_adds_a_field_on_the_settings_page(org):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from gendan.fields.choices import RANGE_TYPES, FieldType
 from gendan.fields.display import choice_label, label, shown_value, user_names
-from gendan.fields.selectors import visible_definitions
+from gendan.fields.selectors import may_see, read_once, visible_definitions
 
 register = template.Library()
 
@@ -108,10 +108,7 @@ def card_fields(context, cards=()):
     """The deal fields a board card shows (read once per page), with the names of the users
     the `cards` (or the cards of a board's columns) name in them, read at once."""
     request = context["request"]
-    fields = getattr(request, "_card_fields", None)
-    if fields is None:
-        fields = [f for f in visible_definitions(request.user, "deal") if f.on_card]
-        request._card_fields = fields
+    fields = [f for f in read_once(request, "deal") if f.on_card and may_see(request.user, f)]
     records = []
     for item in cards or ():  # cards, or a board's columns of cards
         inner = item.get("cards") if isinstance(item, dict) else getattr(item, "cards", None)
