@@ -44,7 +44,7 @@ def test_the_funnel_per_segment_with_the_empty_group(org, segmented):
     assert _reached(groups["retail"]) == [2, 2, 2, 1]
     assert _reached(groups["manufacturing"]) == [2, 2, 1, 1]
     assert _reached(groups[None]) == [1, 0, 0, 0]
-    assert groups[None]["label"] == "(empty)" and groups["retail"]["deals"] == 2
+    assert groups[None]["label"] == "（空）" and groups["retail"]["deals"] == 2
     assert groups["retail"]["stages"][0]["conversion_to_won"] == 0.5
 
 
