@@ -16,6 +16,7 @@ from gendan.core.errors import ValidationFailed
 from gendan.deals.models import Deal
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import custom_filtered
+from gendan.fields.selectors import visible_definitions
 from gendan.org.scoping import members_q, team_subtree_ids
 
 PERIODS = (
@@ -80,6 +81,8 @@ class MetricFilter:
     # Conditions on the deals' custom fields, checked against what `viewer` may see.
     cf: tuple[str, ...] = ()
     viewer: object = None
+    # The deals' field definitions the viewer may see, when already read (None: not read).
+    deal_fields: tuple | None = None
 
     @property
     def start(self) -> datetime:
@@ -135,7 +138,10 @@ class MetricFilter:
     def custom_deals(self, queryset: QuerySet) -> QuerySet:
         """The deals whose custom values meet `cf` (ValidationFailed naming `cf.<key>` for a
         field the viewer may not see, or a value it cannot hold)."""
-        return custom_filtered(queryset, RecordType.DEAL, list(self.cf), actor=self.viewer)
+        fields = None if self.deal_fields is None else list(self.deal_fields)
+        return custom_filtered(
+            queryset, RecordType.DEAL, list(self.cf), actor=self.viewer, fields=fields
+        )
 
     def leads(self, queryset: QuerySet) -> QuerySet:
         queryset = self.people(queryset)
@@ -176,10 +182,12 @@ def metric_filter(
     today: date | None = None,
     cf: list[str] | tuple[str, ...] = (),
     viewer=None,
+    deal_fields=None,
 ) -> MetricFilter:
     """Build the filter from request parameters. `from`/`to` (inclusive dates) win over a named
     period; with neither, `default_period` applies. `cf`: conditions on the deals' custom
-    fields, as `viewer` may use them (the deals' reports apply them)."""
+    fields, as `viewer` may use them (the deals' reports apply them); `deal_fields`: the deals'
+    definitions `viewer` may see, when the caller has read them (else read once here)."""
     today = today or timezone.localdate()
     if date_from or date_to:
         start = date_from or date(today.year, 1, 1)
@@ -202,4 +210,12 @@ def metric_filter(
         team_member_teams=team_subtree_ids(team_id) if team_id else set(),
         cf=tuple(c for c in cf or () if c),
         viewer=viewer,
+        deal_fields=_deal_fields(viewer, cf, deal_fields),
     )
+
+
+def _deal_fields(viewer, cf, fields) -> tuple | None:
+    """The deals' definitions the viewer may see, read once for every report of a request."""
+    if fields is not None:
+        return tuple(fields)
+    return tuple(visible_definitions(viewer, RecordType.DEAL)) if cf else None

@@ -17,18 +17,21 @@ PREFIX = "custom."
 EMPTY = None
 
 
-def groupable_fields(actor) -> list:
-    """The deals' fields `actor` may group a report by (for the page's select)."""
-    return [f for f in visible_definitions(actor, RecordType.DEAL) if f.type in GROUPABLE]
+def groupable_fields(actor, fields=None) -> list:
+    """The deals' fields `actor` may group a report by (for the page's select); `fields`: the
+    deals' definitions the actor may see, when already read."""
+    if fields is None:
+        fields = visible_definitions(actor, RecordType.DEAL)
+    return [f for f in fields if f.type in GROUPABLE]
 
 
-def group_field(actor, group_by: str | None):
+def group_field(actor, group_by: str | None, fields=None):
     """The field `group_by` names, or None for no grouping; ValidationFailed (`group_by`) for
     anything else, a field the viewer may not see included."""
     if not group_by:
         return None
     key = group_by[len(PREFIX) :] if group_by.startswith(PREFIX) else None
-    field = next((f for f in groupable_fields(actor) if f.key == key), None)
+    field = next((f for f in groupable_fields(actor, fields) if f.key == key), None)
     if field is None:
         raise ValidationFailed(
             errors={

@@ -62,7 +62,7 @@ def funnel(*, actor, f: MetricFilter, group_by: str | None = None) -> dict:
     `group_by=custom.<key>` (a choice, yes / no or user field of the deals the viewer may
     see), also one funnel per value of the field and one for the deals without one, from the
     same single query."""
-    field = grouping.group_field(actor, group_by)
+    field = grouping.group_field(actor, group_by, f.deal_fields)
     pipeline = _pipeline(f)
     stages = list(pipeline.stages.exclude(kind=StageKind.LOST).order_by("order", "id"))
     rows = _funnel_rows(actor, f, pipeline, field)

@@ -22,6 +22,7 @@ from gendan.core.errors import ValidationFailed
 from gendan.deals import selectors as deal_selectors
 from gendan.fields import display as field_display
 from gendan.fields import filters as custom_filters
+from gendan.fields import selectors as field_selectors
 from gendan.fields.choices import FieldType, RecordType
 from gendan.leads.choices import LeadSource
 from gendan.org.choices import Scope
@@ -43,13 +44,22 @@ def _period_labels():
     ]
 
 
+def deal_fields(request) -> list:
+    """The deals' custom fields the reader may see, read once for the whole page."""
+    fields = field_selectors.read_once(request, RecordType.DEAL)
+    return [f for f in fields if field_selectors.may_see(request.user, f)]
+
+
 def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
     """(the form's values, the MetricFilter, errors) from the query string. Conditions on
     the deals' custom fields that the reader may not use are dropped, as a list page does."""
     values = parse_filters(request, ReportFilter).model_dump(
         by_alias=True, exclude_none=True, exclude={"format"}
     )
-    values["cf"] = custom_filters.usable(RecordType.DEAL, values.get("cf"), actor=request.user)
+    fields = deal_fields(request)
+    values["cf"] = custom_filters.usable(
+        RecordType.DEAL, values.get("cf"), actor=request.user, fields=fields
+    )
     if not values["cf"]:
         values.pop("cf")
     if values.get("period") not in PERIODS:
@@ -69,6 +79,7 @@ def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
             source=values.get("source"),
             cf=values.get("cf", ()),
             viewer=request.user,
+            deal_fields=fields,
         )
     except ValidationFailed as exc:
         errors = {k: str(v) for k, v in exc.errors.items()}
@@ -81,6 +92,7 @@ def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
             source=values.get("source"),
             cf=values.get("cf", ()),
             viewer=request.user,
+            deal_fields=fields,
         )
     return values, f, errors
 
@@ -115,10 +127,10 @@ def _chart_labels() -> dict:
     }
 
 
-def _custom_choices(user) -> tuple[list, list]:
+def _custom_choices(request) -> tuple[list, list]:
     """(the deals' choice fields the page filters by, each with its options; the fields the
     funnel may be grouped by), of those the reader may see."""
-    groupable = grouping.groupable_fields(user)
+    groupable = grouping.groupable_fields(request.user, deal_fields(request))
     filters = [
         {
             "key": f.key,
@@ -149,7 +161,7 @@ def _export_query(values: dict, group_by: str | None) -> str:
 def _render(request, *, mine: bool):
     user = request.user
     values, f, errors = read_report_filters(request, owner_id=user.pk if mine else None)
-    custom_filters_shown, groups = _custom_choices(user)
+    custom_filters_shown, groups = _custom_choices(request)
     group_by = _group_by(request, groups)
     data = dashboard(actor=user, f=f, mine=mine, group_by=group_by)
     chosen = dict(

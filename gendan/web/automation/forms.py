@@ -134,8 +134,7 @@ def custom_field_picker() -> dict:
             "type": field.type,
             "ops": list(rule_custom.operators(field)),
             "choices": [
-                {"value": c["value"], "label": display.choice_label(c)}
-                for c in field.choices or []
+                {"value": c["value"], "label": display.choice_label(c)} for c in field.choices or []
             ],
         }
         for obj in RuleObject.values
