@@ -43,6 +43,11 @@ API_VARIANTS: dict[str, list[dict]] = {
     "/payment-plans": [{}, {"contract_id": "{contract_id}"}],
     "/payments": [{}, {"contract_id": "{contract_id}"}],
     "/notifications": [{}, {"unread": "true"}],
+    "/reports/funnel": [
+        {},
+        {"group_by": "custom.grade", "cf": "grade:in:a|b"},
+        {"group_by": "custom.champion"},
+    ],
     "/reports/conversion": [{"group_by": g} for g in ("owner", "source", "month")],
     "/reports/cycle": [{"basis": "deal"}, {"basis": "lead"}],
     "/reports/leaderboard": [{}, {"metric": "deals_won"}],
@@ -83,7 +88,11 @@ WEB_VARIANTS: dict[str, list[dict]] = {
     "contracts:list": [{}, {"params": {"overdue": "true"}}],
     "contracts:create": [{"params": {"customer_id": "{customer_id}"}}],
     "payments:list": [{}, {"params": {"q": "Contract"}}],
-    "reports:dashboard": [{}, {"params": {"period": "this_year"}}],
+    "reports:dashboard": [
+        {},
+        {"params": {"period": "this_year"}},
+        {"params": {"group_by": "custom.grade", "cf.grade.eq": "a"}},
+    ],
     "reports:mine": [{}, {"params": {"period": "this_year"}}],
     "sales:quote_create": [{"params": {"deal_id": "{deal_id}"}}],
     "sales:visit_log": [
