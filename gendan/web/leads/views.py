@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
 from gendan.deals import conversion
+from gendan.fields import mapping
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
@@ -200,6 +201,7 @@ def lead_convert(request, lead_id: int):
         action=reverse("leads:convert", args=[lead.pk]),
         submit=_("Convert"),
         intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
+        carried=mapping.carried_preview(lead, actor=request.user),
     )
 
 
