@@ -29,6 +29,7 @@ from gendan.ui.lists import (
     paginate_list,
     safe_next,
 )
+from gendan.web.exports import export_download
 from gendan.web.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
 
 ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
@@ -36,15 +37,28 @@ ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_fol
 POOL_VIEWS = {"false": False, "true": True, "all": None}
 
 
-@require_GET
-@login_required
-def lead_list(request):
+def _list_filters(request):
+    """The list's filters as the page shows them, its tab, and the filters the rows follow."""
     filters = page_filters(request, LeadFilter, RecordType.LEAD)
     pool_view = request.GET.get("in_pool") if request.GET.get("in_pool") in POOL_VIEWS else "false"
     tab = {"in_pool": POOL_VIEWS[pool_view]}
     if pool_view == "true" and not filters.ordering:
         tab["ordering"] = "-pool_entered_at"
-    query = filters.model_copy(update=tab)
+    return filters, pool_view, filters.model_copy(update=tab)
+
+
+@require_GET
+@login_required
+def lead_export(request):
+    """The list as it is shown (tab, filters, order), as CSV or XLSX."""
+    _filters, _tab, query = _list_filters(request)
+    return export_download(request, "leads", query, reverse("leads:list"))
+
+
+@require_GET
+@login_required
+def lead_list(request):
+    filters, pool_view, query = _list_filters(request)
     qs = selectors.lead_list(actor=request.user, filters=query)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
