@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -218,6 +218,19 @@ def xlsx_bytes(export: Sheet) -> bytes:
     return out.getvalue()
 
 
+def _streamed(export: Sheet):
+    """The CSV's bytes, in the language and time zone of the request that asked for it (the
+    rows are read while the answer is sent, after the view has returned)."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def pieces():
+        with translation.override(language), timezone.override(zone):
+            for piece in csv_lines(export):
+                yield piece.encode("utf-8")
+
+    return pieces()
+
+
 def response(kind: str, fmt: str, *, actor, filters):
     """The download of list `kind` in `fmt` (csv, xlsx) for `actor`."""
     fmt = check_format(fmt)
@@ -225,10 +238,7 @@ def response(kind: str, fmt: str, *, actor, filters):
     check_size(export, fmt)
     filename = f"{export.name}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
-        answer = StreamingHttpResponse(
-            (piece.encode("utf-8") for piece in csv_lines(export)),
-            content_type=CONTENT_TYPES["csv"],
-        )
+        answer = StreamingHttpResponse(_streamed(export), content_type=CONTENT_TYPES["csv"])
     else:
         answer = HttpResponse(xlsx_bytes(export), content_type=CONTENT_TYPES["xlsx"])
     answer["Content-Disposition"] = f'attachment; filename="{filename}"'

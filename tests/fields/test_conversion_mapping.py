@@ -2,6 +2,7 @@
 deal's custom fields, and a conversion carries the lead's values into the new records."""
 
 import pytest
+from django.utils import translation
 
 from gendan.core.errors import PermissionDenied, ValidationFailed
 from gendan.customers.models import Contact, Customer
@@ -35,6 +36,13 @@ def _map(org, source_key, target_type, target_key):
         actor=org.admin,
         data={"source_key": source_key, "target_type": target_type, "target_key": target_key},
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are checked in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
