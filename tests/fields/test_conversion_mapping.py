@@ -208,3 +208,41 @@ def test_the_settings_page_adds_and_removes_a_mapping(org, budgets, client):
     assert not FieldMapping.objects.filter(pk=one.pk).exists()
     client.force_login(org.manager)
     assert client.get("/settings/fields/conversion/").status_code in (403, 404)
+
+
+def test_the_api_conversion_takes_custom_values_over_the_mapped_ones(org, budgets, api):
+    lead = LeadFactory(owner=org.owner, custom={"budget_range": "over_2m", "employees": 12})
+    body = {
+        "customer": {"custom": {"headcount": "about a dozen"}},
+        "deal": {"name": "Pilot", "custom": {"budget_range": "under_500k"}},
+    }
+    response = api(org.owner).post(f"/leads/{lead.pk}/convert", body)
+    assert response.status_code == 201, response.json()
+    links = response.json()
+    assert Deal.objects.get(pk=links["deal_id"]).custom == {"budget_range": "under_500k"}
+    assert Customer.objects.get(pk=links["customer_id"]).custom == {"headcount": "about a dozen"}
+
+
+def test_a_user_field_is_carried_into_a_text_field_by_name(org, budgets):
+    _field(org, "lead", key="referrer", label_zh="推荐人", label_en="Referrer", type="user")
+    _field(org, "deal", key="referred_by", label_zh="推荐", label_en="Referred by", type="text")
+    _map(org, "referrer", "deal", "referred_by")
+    lead = LeadFactory(owner=org.owner, custom={"referrer": org.peer.pk})
+    links = conversion.lead_convert(actor=org.owner, lead_id=lead.pk, deal={})
+    assert Deal.objects.get(pk=links["deal_id"]).custom["referred_by"] == org.peer.name
+
+
+def test_a_choice_the_target_lacks_is_left_out(org, budgets):
+    services.field_update(
+        actor=org.admin,
+        field_id=services.CustomField.objects.get(record_type="lead", key="budget_range").pk,
+        data={
+            "choices": [
+                *BUDGET["choices"],
+                {"value": "k500_2m", "label_zh": "中", "label_en": "Mid"},
+            ]
+        },
+    )
+    lead = LeadFactory(owner=org.owner, custom={"budget_range": "k500_2m"})
+    links = conversion.lead_convert(actor=org.owner, lead_id=lead.pk, deal={})
+    assert Deal.objects.get(pk=links["deal_id"]).custom == {}
