@@ -9,6 +9,8 @@ shown. What is carried is checked again at each conversion with the target's own
 value the target cannot hold is left out rather than written.
 """
 
+from types import SimpleNamespace
+
 from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -225,7 +227,7 @@ def carried_preview(lead, *, actor) -> list[dict]:
     rows = []
     for target_type in TARGET_TYPES:
         fields = [f for f in definitions(target_type) if f.key in values[target_type]]
-        records = [type("Carried", (), {"custom": values[target_type]})()]
+        records = [SimpleNamespace(custom=values[target_type])]
         names = user_names(fields, records)
         for field in fields:
             shown = shown_value(field, values[target_type][field.key], names)
