@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
+from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import ErrorOut, Page, patch_data
@@ -116,6 +117,15 @@ def deal_list(
 ):
     qs = selectors.deal_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
+
+
+@deals_router.get("/export", openapi_extra=EXPORT_DOC)
+def deal_export(
+    request: HttpRequest, filters: DealFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The deals as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "deals", filters, params)
 
 
 @deals_router.get("/board", response={200: BoardOut, 404: ErrorOut})

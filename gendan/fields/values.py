@@ -220,14 +220,22 @@ def on_create(record_type: str, data: dict, *, actor) -> None:
     """Set `data["custom"]` to the new record's checked values, defaults included. The
     required fields are asked of a person whose form or request carries `custom`; a record
     made by the system, or by a path that has no custom values (a conversion), gets the
-    defaults alone."""
+    defaults alone. `data["custom_carried"]` (taken out of `data`) holds values carried from
+    another record: the ones `custom` does not name are written as if sent."""
     person = actor is not None and actor.pk is not None
+    asked = "custom" in data
+    # Values carried from another record (a lead's, by the conversion mapping): checked as
+    # the caller's own; a value the caller sends for the same key wins.
+    carried = data.pop("custom_carried", None) or {}
+    values = data.get("custom")
+    if carried and (values is None or isinstance(values, dict)):
+        values = {**carried, **(values or {})}
     data["custom"] = clean(
         record_type,
         actor=actor,
-        values=data.get("custom"),
+        values=values,
         current=None,
-        required=person and "custom" in data,
+        required=person and asked,
     )
 
 

@@ -45,6 +45,8 @@ ADMIN_ONLY = {
     "custom_fields:create",
     "custom_fields:edit",
     "custom_fields:delete",
+    "custom_fields:mappings",
+    "/custom-fields/mappings",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",

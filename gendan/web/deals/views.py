@@ -30,6 +30,7 @@ from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list
 from gendan.ui.templatetags.gendan import total_money
 from gendan.web.deals.forms import DealForm
+from gendan.web.exports import export_download
 
 # Fields the move dialog can ask for when the target stage requires them.
 ASKABLE = ("amount", "expected_close_date", "contact_id", "lost_reason")
@@ -181,6 +182,13 @@ DEAL_FIELDS = (
     "next_follow_up_at",
     "notes",
 )
+
+
+@require_GET
+@login_required
+def deal_export(request):
+    filters = page_filters(request, DealFilter, RecordType.DEAL)
+    return export_download(request, "deals", filters, reverse("deals:list"))
 
 
 @require_GET
