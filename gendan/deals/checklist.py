@@ -33,9 +33,9 @@ def checklist_of(deal: Deal) -> list[dict]:
         return []
     ticks = {
         t.item_id: t
-        for t in DealChecklistTick.objects.filter(
-            deal=deal, stage_id=deal.stage_id
-        ).select_related("ticked_by")
+        for t in DealChecklistTick.objects.filter(deal=deal, stage_id=deal.stage_id).select_related(
+            "ticked_by"
+        )
     }
     out = []
     for item in items:
