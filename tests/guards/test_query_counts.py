@@ -28,7 +28,8 @@ DEFAULT_CEILING = {"api": 8, "web": 20}  # today: at most 6 and 17
 CEILINGS = {
     "/reports/leaderboard": 12,  # 10: one aggregate per metric
     "/reports/targets": 12,  # 9: the targets, then the actuals of user and team targets
-    "web:workbench": 25,  # 21: six panels, each a page of rows and a count
+    "web:workbench": 25,
+    "deals:detail": 22,  # 21: the deal, its path, timeline, tasks, quotes, contracts, ticks  # 21: six panels, each a page of rows and a count
     # a dozen charts, each one or two aggregate queries
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37
@@ -45,6 +46,8 @@ ADMIN_ONLY = {
     "custom_fields:create",
     "custom_fields:edit",
     "custom_fields:delete",
+    "pipeline_settings:list",
+    "pipeline_settings:stage_edit",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",
@@ -64,7 +67,13 @@ DENIED = {"admin": set(), "manager": ADMIN_ONLY, "rep": ADMIN_ONLY | RULE_READER
 REDIRECTS = {"admin": set(), "manager": set(), "rep": {"reports:dashboard"}}  # to reports:mine
 
 # Lists whose rows are reference data and do not grow with the world.
-FIXED_ROWS = {"/roles", "/rules/templates", "/me/notification-preferences"}
+# (a deal's checklist: the key actions of its stage)
+FIXED_ROWS = {
+    "/roles",
+    "/rules/templates",
+    "/me/notification-preferences",
+    "/deals/{deal_id}/checklist",
+}
 
 
 @pytest.fixture
