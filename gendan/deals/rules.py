@@ -14,11 +14,37 @@ from gendan.deals.choices import REQUIRED_FIELD_CHOICES, StageKind
 from gendan.deals.models import Deal, DealChecklistTick, Stage
 from gendan.fields.choices import RecordType
 from gendan.fields.selectors import definitions
+from gendan.org.choices import RoleCode
 from gendan.ui.templatetags.gendan import local_name
 
 CUSTOM_PREFIX = "custom."
 CHECKLIST_LIMIT = 20
 ITEM_TEXT_LIMIT = 200
+
+
+# A stage's data ----------------------------------------------------------------------------
+
+
+def check_stage_data(data: dict, stage: Stage | None = None) -> dict:
+    """The stage's data checked, its checklist in the stored form (items keep their ids)."""
+    data = dict(data)
+    errors = {}
+    if "required_fields" in data:
+        problem = required_fields_problem(data["required_fields"] or [])
+        if problem:
+            errors["required_fields"] = problem
+    if data.get("responsible_role") and data["responsible_role"] not in RoleCode.values:
+        errors["responsible_role"] = _("Unknown role.")
+    if "key_actions" in data:
+        try:
+            data["key_actions"] = checklist_items(
+                data["key_actions"] or [], stage.key_actions if stage else None
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return data
 
 
 # Required fields ----------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from gendan.deals.totals import deals_changed
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
 from gendan.leads.models import Lead
-from gendan.org.choices import RoleCode
 from gendan.org.models import User
 from gendan.org.permissions import can
 from gendan.org.scoping import check_assignable
@@ -48,28 +47,6 @@ DEAL_TRACKED = (
 # Pipelines and stages -----------------------------------------------------------------------
 
 
-def _check_stage_data(data: dict, stage: Stage | None = None) -> dict:
-    """The stage's data checked, its checklist in the stored form (items keep their ids)."""
-    data = dict(data)
-    errors = {}
-    if "required_fields" in data:
-        problem = rules.required_fields_problem(data["required_fields"] or [])
-        if problem:
-            errors["required_fields"] = problem
-    if data.get("responsible_role") and data["responsible_role"] not in RoleCode.values:
-        errors["responsible_role"] = _("Unknown role.")
-    if "key_actions" in data:
-        try:
-            data["key_actions"] = rules.checklist_items(
-                data["key_actions"] or [], stage.key_actions if stage else None
-            )
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors=errors)
-    return data
-
-
 def _check_pipeline_stages(pipeline: Pipeline) -> None:
     kinds = set(pipeline.stages.values_list("kind", flat=True))
     missing = {StageKind.OPEN, StageKind.WON, StageKind.LOST} - kinds
@@ -84,7 +61,7 @@ def pipeline_create(*, actor, data: dict) -> Pipeline:
     require_admin(actor)
     data = dict(data)
     stages = data.pop("stages", None) or [dict(s) for s in DEFAULT_STAGES]
-    stages = [_check_stage_data(stage) for stage in stages]
+    stages = [rules.check_stage_data(stage) for stage in stages]
     if data.get("is_default"):
         Pipeline.objects.filter(is_default=True).update(is_default=False)
     pipeline = Pipeline.objects.create(**data)
@@ -135,7 +112,7 @@ def stage_create(*, actor, pipeline_id: int, data: dict) -> Stage:
     pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
     if pipeline is None:
         raise NotFound()
-    data = _check_stage_data(data)
+    data = rules.check_stage_data(data)
     if data.get("order") is None:
         data["order"] = (pipeline.stages.aggregate(m=Max("order"))["m"] or 0) + 10
     return Stage.objects.create(pipeline=pipeline, **data)
@@ -145,7 +122,7 @@ def stage_create(*, actor, pipeline_id: int, data: dict) -> Stage:
 def stage_update(*, actor, stage_id: int, data: dict, version: int | None = None) -> Stage:
     require_admin(actor)
     stage = lock_for_update(Stage.objects.all(), stage_id, expected_version=version)
-    data = _check_stage_data(data, stage)
+    data = rules.check_stage_data(data, stage)
     if "kind" in data and data["kind"] != stage.kind and stage.deals.exists():
         raise Conflict(_("The kind of a stage that has deals cannot change."))
     kept = {item["id"] for item in rules.normalized(stage.key_actions)}
