@@ -6,10 +6,11 @@ from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import ErrorOut, Page, patch_data
-from gendan.deals import selectors, services
+from gendan.deals import checklist, selectors, services
 from gendan.deals.schemas import (
     BoardFilter,
     BoardOut,
+    ChecklistTickOut,
     CollaboratorIn,
     CollaboratorOut,
     DealFilter,
@@ -179,6 +180,26 @@ def deal_move(request: HttpRequest, deal_id: int, payload: MoveIn):
 @deals_router.get("/{deal_id}/stage-history", response=list[StageChangeOut])
 def deal_stage_history(request: HttpRequest, deal_id: int):
     return list(selectors.deal_stage_history(actor=actor(request), deal_id=deal_id))
+
+
+@deals_router.get("/{deal_id}/checklist", response=list[ChecklistTickOut])
+def deal_checklist(request: HttpRequest, deal_id: int):
+    """The key actions of the deal's current stage, each ticked or not."""
+    return checklist.deal_checklist(actor=actor(request), deal_id=deal_id)
+
+
+@deals_router.post("/{deal_id}/checklist/{item_id}", response=list[ChecklistTickOut])
+def checklist_tick(request: HttpRequest, deal_id: int, item_id: str):
+    """Tick a key action of the current stage (again: no change); answers the checklist."""
+    checklist.checklist_tick(actor=actor(request), deal_id=deal_id, item_id=item_id)
+    return checklist.deal_checklist(actor=actor(request), deal_id=deal_id)
+
+
+@deals_router.delete("/{deal_id}/checklist/{item_id}", response=list[ChecklistTickOut])
+def checklist_untick(request: HttpRequest, deal_id: int, item_id: str):
+    """Untick a key action of the current stage; answers the checklist."""
+    checklist.checklist_untick(actor=actor(request), deal_id=deal_id, item_id=item_id)
+    return checklist.deal_checklist(actor=actor(request), deal_id=deal_id)
 
 
 @deals_router.post("/{deal_id}/collaborators", response={201: CollaboratorOut})

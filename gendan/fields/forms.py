@@ -102,13 +102,16 @@ def _style(widget) -> None:
 class CustomFieldsForm(forms.Form):
     """A record's form with its custom fields (put first among the bases). Pass `user` (who
     fills it in) and, when editing, `custom` (the record's values); a form made without a
-    user has none. `service_data()` then carries them as `custom`."""
+    user has none. `service_data()` then carries them as `custom`. `only` (keys) keeps just
+    those fields: a form that asks for a few values and leaves the others as they are."""
 
     record_type = ""
 
-    def __init__(self, *args, user=None, custom=None, **kwargs):
+    def __init__(self, *args, user=None, custom=None, only=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.custom_fields = visible_definitions(user, self.record_type) if user else []
+        if only is not None:
+            self.custom_fields = [f for f in self.custom_fields if f.key in only]
         creating = custom is None
         for field in self.custom_fields:
             form_field = _form_field(field, user)

@@ -109,7 +109,7 @@ WEB_VARIANTS: dict[str, list[dict]] = {
 }
 
 # Path parameters that are not record ids: values that make the URL resolve.
-OTHER_PATH_VALUES = {"key": "follow_up_idle", "kind": "leads"}
+OTHER_PATH_VALUES = {"key": "follow_up_idle", "kind": "leads", "item_id": "a1"}
 
 
 @dataclass(frozen=True)

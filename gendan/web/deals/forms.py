@@ -50,3 +50,9 @@ class DealForm(CustomFieldsForm, OwnedRecordForm):
         super().__init__(*args, **kwargs)
         self.fields["contact_id"].choices = [("", "—")] + [(c.pk, c.name) for c in contacts]
         self.fields["expected_close_date"].widget.attrs["col"] = "col-sm-6"
+
+
+class MoveFieldsForm(CustomFieldsForm):
+    """The custom fields a stage requires, asked for by the board's move dialog (`only`)."""
+
+    record_type = RecordType.DEAL
