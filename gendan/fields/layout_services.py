@@ -1,17 +1,16 @@
 """Writes of layouts: only an administrator lays out the records' forms and pages."""
 
-from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.core.kept import changed
 from gendan.core.versioning import lock_for_update
-from gendan.fields.choices import RecordType
 from gendan.fields.layouts import (
     CUSTOM,
     KIND,
     built_in_names,
+    check_target,
     hideable,
     layout_for,
 )
@@ -20,17 +19,6 @@ from gendan.org.services import require_admin
 
 MAX_SECTIONS = 20
 LABEL_MAX = 80
-
-
-def _check_target(record_type: str, pipeline_id: int | None) -> None:
-    if record_type not in RecordType.values:
-        raise ValidationFailed(errors={"record_type": _("No such record type.")})
-    if pipeline_id is None:
-        return
-    if record_type != RecordType.DEAL:
-        raise ValidationFailed(errors={"pipeline_id": _("Only deals have a layout per pipeline.")})
-    if not apps.get_model("deals.Pipeline").objects.filter(pk=pipeline_id).exists():
-        raise ValidationFailed(errors={"pipeline_id": _("No such pipeline.")})
 
 
 def _known_names(record_type: str) -> set[str]:
@@ -107,7 +95,7 @@ def layout_save(
     places shows in a last default section; a hidden field keeps its place for when it is
     shown again."""
     require_admin(actor)
-    _check_target(record_type, pipeline_id)
+    check_target(record_type, pipeline_id)
     known = _known_names(record_type)
     clean_sections = _clean_sections(sections, known)
     clean_hidden = _clean_hidden(record_type, hidden, known)
@@ -133,7 +121,7 @@ def layout_reset(*, actor, record_type: str, pipeline_id: int | None = None) -> 
     """Remove a saved layout: the record type's forms go back to the fields' own order (a
     pipeline's, to the deals' layout)."""
     require_admin(actor)
-    _check_target(record_type, pipeline_id)
+    check_target(record_type, pipeline_id)
     deleted, _rows = Layout.objects.filter(
         record_type=record_type, pipeline_id=pipeline_id
     ).delete()

@@ -10,13 +10,15 @@ API still takes and answers it.
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from gendan.core.errors import ValidationFailed
 from gendan.core.kept import kept
 from gendan.fields.choices import RecordType
-from gendan.fields.display import in_chinese
+from gendan.fields.display import in_chinese, label
 from gendan.fields.models import Layout
+from gendan.fields.selectors import visible_definitions
 
 KIND = "layouts"
 CUSTOM = "custom."
@@ -245,3 +247,71 @@ def hidden_custom_keys(record_type: str, pipeline_id: int | None = None) -> set[
     """The keys of the custom fields the layout hides (not asked for: see values.clean)."""
     hidden = layout_for(record_type, pipeline_id).hidden
     return {name[len(CUSTOM) :] for name in hidden if name.startswith(CUSTOM)}
+
+
+def check_target(record_type: str, pipeline_id: int | None) -> None:
+    """A layout is for a record type, and for deals optionally for an existing pipeline."""
+    if record_type not in RecordType.values:
+        raise ValidationFailed(errors={"record_type": gettext("No such record type.")})
+    if pipeline_id is None:
+        return
+    if record_type != RecordType.DEAL:
+        raise ValidationFailed(
+            errors={"pipeline_id": gettext("Only deals have a layout per pipeline.")}
+        )
+    if not apps.get_model("deals.Pipeline").objects.filter(pk=pipeline_id).exists():
+        raise ValidationFailed(errors={"pipeline_id": gettext("No such pipeline.")})
+
+
+def layout_view(*, actor, record_type: str, pipeline_id: int | None = None) -> dict:
+    """A layout as a client draws it: the sections, the hidden fields, and every field the
+    reader's forms may hold (built-in ones, and the custom fields the reader may see; a custom
+    field it may not see is named nowhere)."""
+    check_target(record_type, pipeline_id)
+    layout = layout_for(record_type, pipeline_id)
+    customs = visible_definitions(actor, record_type)
+    seen = set(built_in_names(record_type)) | {CUSTOM + f.key for f in customs}
+    fields = [
+        {"name": f.name, "label": str(f.label), "built_in": True, "hideable": f.hideable}
+        for f in BUILT_IN.get(record_type, ())
+    ] + [
+        {"name": CUSTOM + f.key, "label": label(f), "built_in": False, "hideable": True}
+        for f in customs
+    ]
+    for item in fields:
+        item["hidden"] = layout.is_hidden(item["name"])
+    return {
+        "record_type": record_type,
+        "pipeline_id": pipeline_id,
+        "inherited": layout.inherited,
+        "saved": layout.layout_id is not None and not layout.inherited,
+        "version": None if layout.inherited else layout.version,
+        "sections": [
+            {
+                "label_zh": s.label_zh,
+                "label_en": s.label_en,
+                "fields": [n for n in s.fields if n in seen],
+            }
+            for s in layout.sections
+        ],
+        "hidden": sorted(n for n in layout.hidden if n in seen),
+        "fields": fields,
+    }
+
+
+def layout_views(*, actor, record_type: str | None = None) -> list[dict]:
+    """Each record type's layout (saved or not), then each pipeline's own deal layout."""
+    types = [record_type] if record_type else list(RecordType.values)
+    out = [layout_view(actor=actor, record_type=t) for t in types]
+    if RecordType.DEAL in types:
+        pipelines = sorted(
+            r.pipeline_id
+            for r in stored_layouts()
+            if r.record_type == RecordType.DEAL and r.pipeline_id is not None
+        )
+        out += [
+            layout_view(actor=actor, record_type=RecordType.DEAL, pipeline_id=p)
+            for p in pipelines
+            if apps.get_model("deals.Pipeline").objects.filter(pk=p).exists()
+        ]
+    return out
