@@ -17,8 +17,8 @@ from gendan.core.errors import ValidationFailed
 from gendan.core.kept import kept
 from gendan.fields.choices import RecordType
 from gendan.fields.display import in_chinese, label
-from gendan.fields.models import Layout
-from gendan.fields.selectors import visible_definitions
+from gendan.fields.models import CustomField, Layout
+from gendan.fields.selectors import may_see, visible_definitions
 
 KIND = "layouts"
 CUSTOM = "custom."
@@ -206,9 +206,10 @@ def stored_layouts() -> list[Layout]:
     return kept(KIND, "all", lambda: list(Layout.objects.all()), 300)
 
 
-def layout_for(record_type: str, pipeline_id: int | None = None) -> ResolvedLayout:
-    """The layout of a record type; for a deal's pipeline its own one, else the deals' one."""
-    rows = {(r.record_type, r.pipeline_id): r for r in stored_layouts()}
+def layout_for(record_type: str, pipeline_id: int | None = None, *, stored=None) -> ResolvedLayout:
+    """The layout of a record type; for a deal's pipeline its own one, else the deals' one
+    (`stored`: the saved layouts, when the caller has read them already)."""
+    rows = {(r.record_type, r.pipeline_id): r for r in stored or stored_layouts()}
     row = None
     if pipeline_id is not None and record_type == RecordType.DEAL:
         row = rows.get((record_type, pipeline_id))
@@ -268,8 +269,12 @@ def layout_view(*, actor, record_type: str, pipeline_id: int | None = None) -> d
     reader's forms may hold (built-in ones, and the custom fields the reader may see; a custom
     field it may not see is named nowhere)."""
     check_target(record_type, pipeline_id)
-    layout = layout_for(record_type, pipeline_id)
     customs = visible_definitions(actor, record_type)
+    return _view(record_type, pipeline_id, stored_layouts(), customs)
+
+
+def _view(record_type: str, pipeline_id: int | None, stored: list, customs: list) -> dict:
+    layout = layout_for(record_type, pipeline_id, stored=stored)
     seen = set(built_in_names(record_type)) | {CUSTOM + f.key for f in customs}
     fields = [
         {"name": f.name, "label": str(f.label), "built_in": True, "hideable": f.hideable}
@@ -302,16 +307,21 @@ def layout_view(*, actor, record_type: str, pipeline_id: int | None = None) -> d
 def layout_views(*, actor, record_type: str | None = None) -> list[dict]:
     """Each record type's layout (saved or not), then each pipeline's own deal layout."""
     types = [record_type] if record_type else list(RecordType.values)
-    out = [layout_view(actor=actor, record_type=t) for t in types]
+    stored = stored_layouts()
+    customs = {t: [] for t in types}
+    for f in CustomField.objects.filter(record_type__in=types, archived_at__isnull=True):
+        if may_see(actor, f):
+            customs[f.record_type].append(f)
+    out = [_view(t, None, stored, customs[t]) for t in types]
     if RecordType.DEAL in types:
-        pipelines = sorted(
+        bound = {
             r.pipeline_id
-            for r in stored_layouts()
+            for r in stored
             if r.record_type == RecordType.DEAL and r.pipeline_id is not None
-        )
+        }
+        existing = apps.get_model("deals.Pipeline").objects.filter(pk__in=bound)
         out += [
-            layout_view(actor=actor, record_type=RecordType.DEAL, pipeline_id=p)
-            for p in pipelines
-            if apps.get_model("deals.Pipeline").objects.filter(pk=p).exists()
+            _view(RecordType.DEAL, p, stored, customs[RecordType.DEAL])
+            for p in existing.order_by("pk").values_list("pk", flat=True)
         ]
     return out

@@ -39,6 +39,7 @@ API_VARIANTS: dict[str, list[dict]] = {
     "/leads": [{}, {"in_pool": "true"}, {"cf": "grade:eq:a", "ordering": "-custom.score"}],
     "/deals": [{}, {"cf": "score:gte:1", "ordering": "custom.score"}],
     "/custom-fields": [{}, {"record_type": "lead", "archived": "true"}],
+    "/layouts/{record_type}": [{}, {"pipeline_id": "{pipeline_id}"}],
     "/tasks": [{}, {"subject_type": "deal", "subject_id": "{deal_id}"}],
     "/payment-plans": [{}, {"contract_id": "{contract_id}"}],
     "/payments": [{}, {"contract_id": "{contract_id}"}],
@@ -72,7 +73,15 @@ WEB_VARIANTS: dict[str, list[dict]] = {
         {"params": {"in_pool": "all"}},
         {"params": {"cf.grade.eq": "a", "cf.score.gte": "1", "ordering": "-custom.score"}},
     ],
-    "custom_fields:list": [{}, {"params": {"type": "deal"}}],
+    "custom_fields:list": [
+        {},
+        {"params": {"type": "deal"}},
+        {"params": {"type": "deal", "pipeline": "{pipeline_id}"}},
+    ],
+    "deals:create": [
+        {"params": {"customer_id": "{customer_id}"}},
+        {"params": {"customer_id": "{customer_id}", "pipeline_id": "{pipeline_id}"}},
+    ],
     "contacts:create": [{"params": {"customer_id": "{customer_id}"}}],
     "deals:list": [{}, {"params": {"stalled": "true"}}],
     "deals:board": [{}, {"headers": HTMX_BOARD}],
@@ -93,7 +102,7 @@ WEB_VARIANTS: dict[str, list[dict]] = {
 }
 
 # Path parameters that are not record ids: values that make the URL resolve.
-OTHER_PATH_VALUES = {"key": "follow_up_idle", "kind": "leads"}
+OTHER_PATH_VALUES = {"key": "follow_up_idle", "kind": "leads", "record_type": "deal"}
 
 
 @dataclass(frozen=True)
