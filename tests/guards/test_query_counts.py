@@ -28,8 +28,8 @@ DEFAULT_CEILING = {"api": 8, "web": 20}  # today: at most 6 and 17
 CEILINGS = {
     "/reports/leaderboard": 12,  # 10: one aggregate per metric
     "/reports/targets": 12,  # 9: the targets, then the actuals of user and team targets
-    "web:workbench": 25,
-    "deals:detail": 22,  # 21: the stages, history, quotes, contracts, tasks, and its layout  # 21: six panels, each a page of rows and a count
+    "web:workbench": 25,  # 21: six panels, each a page of rows and a count
+    "deals:detail": 22,  # 21: stages, history, quotes, contracts, tasks, and its layout
     # a dozen charts, each one or two aggregate queries
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37
