@@ -211,4 +211,3 @@ def test_demo_refuses_a_database_that_has_data(db):
     with pytest.raises(CommandError):
         call_command("demo", stdout=StringIO())
     assert not Lead.objects.exists() and User.objects.count() == 1
-
