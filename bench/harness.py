@@ -146,9 +146,11 @@ for code in ROLES:
                    "phones": [p for _, p in leads if p], "deals": deals,
                    "working_leads": working,
                    "open_deals": open_deals}
-# Every open stage with what it asks for on entry: the soak moves a deal to one its fields fit.
-open_stages = [[s.id, s.required_fields or []] for s in
-               Stage.objects.filter(pipeline=pipeline, kind="open").order_by("order")]
+# Every open stage with what it asks for on entry (the soak moves a deal to one its fields
+# fit) and the ids of its mandatory key actions (ticked before a deal leaves it).
+open_stages = [[s.id, s.required_fields or [],
+                [i["id"] for i in s.key_actions or [] if i.get("mandatory")]]
+               for s in Stage.objects.filter(pipeline=pipeline, kind="open").order_by("order")]
 print(json.dumps({"tables": tables, "users": users, "open_stages": open_stages,
                   "pipeline_id": pipeline.id if pipeline else None, "stages": stages}))
 """

@@ -63,6 +63,14 @@ async def s_lead_list_custom_page(p: Player):
     return _ok(await p.web.get("/leads/", params=params))
 
 
+async def s_lead_export_custom_csv(p: Player):
+    # The same leads of one budget, as a CSV of the last 30 days' (the list's export streams
+    # every row of the filter; the period keeps one download to a day's work of a team).
+    since = (datetime.now().astimezone() - timedelta(days=30)).date().isoformat()
+    params = {"format": "csv", "cf": CUSTOM_LEAD_FILTER[:1], "created_from": since}
+    return _ok(await p.api.get("/leads/export", params=params))
+
+
 async def s_search_api(p: Player):
     return _ok(await p.api.get("/leads", params={"q": p.pick("phones")}))
 
@@ -116,6 +124,13 @@ def _report(name: str):
     return scenario
 
 
+async def s_report_funnel_by_segment(p: Player):
+    # The funnel per 行业细分 (the demo's deal choice field), one group per segment and one for
+    # the deals without one: a single aggregate query over the field's indexed expression.
+    params = {"period": "this_quarter", "group_by": "custom.segment"}
+    return _ok(await p.api.get("/reports/funnel", params=params))
+
+
 # SDRs work leads; deals are for the others.
 DEAL_ROLES = ("ae", "sm", "admin")
 
@@ -138,7 +153,9 @@ SCENARIOS = [
     ("create_lead", "write", s_create_lead, ("sm", "admin")),
     ("log_follow_up", "write", s_log_follow_up),
     ("move_deal", "write", s_move_deal, DEAL_ROLES),
+    ("lead_export_custom_csv", "report", s_lead_export_custom_csv),
     ("report_funnel", "report", _report("funnel")),
+    ("report_funnel_by_segment", "report", s_report_funnel_by_segment),
     ("report_forecast", "report", _report("forecast")),
     ("report_targets", "report", _report("targets")),
 ]

@@ -99,6 +99,13 @@ async def w_log_follow_up(p: Player, run: str) -> Outcome:
     return Outcome(error=error, created=None if error else "follow_up")
 
 
+def _value(deal: dict, field: str):
+    """A deal's field as a stage names it (`custom.<key>` for a custom field)."""
+    if field.startswith("custom."):
+        return (deal.get("custom") or {}).get(field.removeprefix("custom."))
+    return deal.get(field)
+
+
 async def w_move_deal(p: Player, run: str) -> Outcome:
     """Open a deal and move it to another stage with the version read: someone who moved it
     in between makes this one a 409, as on a board left open."""
@@ -109,11 +116,17 @@ async def w_move_deal(p: Player, run: str) -> Outcome:
     deal = read.json()
     stages = [
         stage
-        for stage, required in p.data["open_stages"]
-        if stage != deal["stage_id"] and all(deal.get(f) not in (None, "") for f in required)
+        for stage, required, _mandatory in p.data["open_stages"]
+        if stage != deal["stage_id"] and all(_value(deal, f) not in (None, "") for f in required)
     ]
     if not stages:  # nowhere this deal can go without more fields: it was only looked at
         return Outcome()
+    # the key actions its stage makes mandatory are done first, as a rep would
+    for stage, _required, mandatory in p.data["open_stages"]:
+        for item_id in mandatory if stage == deal["stage_id"] else []:
+            ticked = await p.api.post(f"/deals/{deal_id}/checklist/{item_id}")
+            if ticked.status_code != 200:
+                return Outcome(error=_status(ticked, 200))
     body = {"stage_id": p.rng.choice(stages), "version": deal["version"]}
     moved = await p.api.post(f"/deals/{deal_id}/move", json=body)
     if moved.status_code == 409:

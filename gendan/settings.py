@@ -11,6 +11,7 @@ EMAIL_URL            smtp://user:pass@host:port (or console:// / locmem://)
 GENDAN_TIME_ZONE     default Asia/Shanghai; times are stored in UTC
 GENDAN_API_WRITE_RATE, GENDAN_API_HEAVY_READ_RATE   API rate limits per caller (300/m, 60/m)
 GENDAN_DELIVERY_STALE_SECONDS  a delivery queued or sending this long lost its task (300)
+GENDAN_CUSTOM_COUNT_LIMIT  lists filtered by custom fields count their rows up to this (1000)
 """
 
 import os
@@ -342,6 +343,8 @@ GENDAN_DEFAULT_CURRENCY = "CNY"
 GENDAN_MAX_PAGE_SIZE = 200
 # Lists count their rows up to this many, then say "10,000+" (counting more costs time).
 GENDAN_COUNT_LIMIT = 10_000
+# ... and up to this many when they are filtered by custom fields (each row counted is read).
+GENDAN_CUSTOM_COUNT_LIMIT = env.int("GENDAN_CUSTOM_COUNT_LIMIT", default=1_000)
 GENDAN_BOARD_CARDS = 20
 # The currency of totals and reports; amounts in other currencies are shown apart, never added.
 GENDAN_CURRENCY = env.str("GENDAN_CURRENCY", default="CNY").upper()

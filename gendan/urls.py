@@ -19,6 +19,7 @@ urlpatterns = [
     path("payments/", include(sales_urls.payment_urls)),
     path("reports/", include("gendan.web.analytics.urls")),
     path("settings/fields/", include("gendan.web.fields.urls")),
+    path("settings/pipelines/", include("gendan.web.pipelines.urls")),
     path("settings/", include("gendan.web.automation.urls")),
     path("", include("gendan.web.urls")),
 ]

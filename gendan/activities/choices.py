@@ -70,6 +70,8 @@ class EventKind(models.TextChoices):
     VISIT_LOGGED = "visit_logged", _("After-sales visit")
     COMMENT_ADDED = "comment_added", _("Comment")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    CHECKLIST_TICKED = "checklist_ticked", _("Key action ticked")
+    CHECKLIST_UNTICKED = "checklist_unticked", _("Key action unticked")
 
 
 class NotificationKind(models.TextChoices):

@@ -69,8 +69,8 @@ def _deal_params(f: MetricFilter) -> dict:
 # The charts -----------------------------------------------------------------------------------
 
 
-def _funnel(actor, f: MetricFilter) -> dict:
-    data = deals.funnel(actor=actor, f=f)
+def _funnel(actor, f: MetricFilter, group_by: str | None = None) -> dict:
+    data = deals.funnel(actor=actor, f=f, group_by=group_by)
     steps = []
     for s in data["stages"]:
         if s["kind"] == StageKind.WON:
@@ -87,7 +87,19 @@ def _funnel(actor, f: MetricFilter) -> dict:
                 "url": link,
             }
         )
-    return {"deals": data["deals"], "steps": steps}
+    out = {"deals": data["deals"], "steps": steps}
+    if "groups" in data:
+        out["stage_names"] = [step["name"] for step in steps]
+        out["groups"] = [
+            {
+                "label": g["label"],
+                "deals": g["deals"],
+                "reached": [s["reached"] for s in g["stages"]],
+                "to_won": g["stages"][0]["conversion_to_won"] if g["stages"] else None,
+            }
+            for g in data["groups"]
+        ]
+    return out
 
 
 def _trend(actor, f: MetricFilter) -> dict:
@@ -260,10 +272,11 @@ def _kpis(actor, f: MetricFilter, funnel: dict) -> list[dict]:
     ]
 
 
-def dashboard(*, actor, f: MetricFilter, mine: bool = False) -> dict:
+def dashboard(*, actor, f: MetricFilter, mine: bool = False, group_by: str | None = None) -> dict:
     """Every chart of a dashboard. With `mine`, the caller has already fixed `f.owner_id` to the
-    reader; the leaderboard then still ranks everyone the reader may see."""
-    funnel = _funnel(actor, f)
+    reader; the leaderboard then still ranks everyone the reader may see. `group_by`
+    (`custom.<key>`) adds the funnel per value of a deal field."""
+    funnel = _funnel(actor, f, group_by)
     return {
         "generated_at": timezone.localtime().isoformat(timespec="minutes"),
         "kpis": _kpis(actor, f, funnel),

@@ -25,7 +25,16 @@ def _rows(data, keys, key="rows"):
 
 def _funnel_table(data):
     keys = ["stage_id", "name", "reached", "conversion_to_next", "conversion_to_won", "amount"]
-    return keys, _rows(data, keys, "stages")
+    if "groups" not in data:
+        return keys, _rows(data, keys, "stages")
+    # Grouped by a custom field: the group's value and label first, one block per group.
+    headers = [data["group_by"], "group", *keys]
+    rows = [
+        [group["value"], group["label"], *row]
+        for group in data["groups"]
+        for row in _rows(group, keys, "stages")
+    ]
+    return headers, rows
 
 
 def _conversion_table(data):
@@ -141,7 +150,7 @@ def _target_filters(f):
 
 
 REPORTS: dict[str, Report] = {
-    "funnel": Report(lambda a, f, **o: deals.funnel(actor=a, f=f), _funnel_table),
+    "funnel": Report(lambda a, f, **o: deals.funnel(actor=a, f=f, **o), _funnel_table),
     "conversion": Report(
         lambda a, f, **o: conversion.conversion(actor=a, f=f, **o), _conversion_table
     ),

@@ -64,6 +64,11 @@ class ReportFilter(Schema):
     owner_id: int | None = None
     pipeline_id: int | None = None
     source: LeadSource | None = None
+    cf: list[str] = Field(
+        [],
+        description="On the deals' reports: conditions on the deals' custom fields, repeated, "
+        "as the deal list takes them: `<key>:<op>:<value>`, e.g. `cf=segment:in:retail|energy`.",
+    )
     format: str | None = Field(None, description="json (default), csv or xlsx")
 
 

@@ -26,6 +26,7 @@ from gendan.activities.schemas import (
     UnreadCountOut,
 )
 from gendan.api.auth import actor, expected_version
+from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import ErrorOut, Page, patch_data
@@ -83,6 +84,15 @@ def task_list(
 ):
     qs = selectors.task_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
+
+
+@tasks_router.get("/export", openapi_extra=EXPORT_DOC)
+def task_export(
+    request: HttpRequest, filters: TaskFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The tasks as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "tasks", filters, params)
 
 
 @tasks_router.post("", response={201: TaskOut})

@@ -40,6 +40,8 @@ def _report(request: HttpRequest, name: str, filters: ReportFilter, **options):
         pipeline_id=filters.pipeline_id,
         source=filters.source,
         default_period=report.default_period,
+        cf=filters.cf,
+        viewer=actor(request),
     )
     data = report.compute(actor(request), f, **options)
     if fmt != "json":
@@ -49,9 +51,13 @@ def _report(request: HttpRequest, name: str, filters: ReportFilter, **options):
 
 
 @reports_router.get("/funnel")
-def report_funnel(request: HttpRequest, filters: ReportFilter = Query(...)):
-    """Deals created in the period, per stage: reached (or beyond), conversions, amounts."""
-    return _report(request, "funnel", filters)
+def report_funnel(
+    request: HttpRequest, filters: ReportFilter = Query(...), group_by: str | None = None
+):
+    """Deals created in the period, per stage: reached (or beyond), conversions, amounts;
+    `group_by=custom.<key>` (a choice, yes / no or user field of the deals) adds one funnel
+    per value of the field, and one for the deals without a value."""
+    return _report(request, "funnel", filters, group_by=group_by)
 
 
 @reports_router.get("/conversion")

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
+from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.customers import selectors, services
@@ -27,6 +28,15 @@ def customer_list(
 ):
     qs = selectors.customer_list(figures=visit_figures, actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
+
+
+@customers_router.get("/export", openapi_extra=EXPORT_DOC)
+def customer_export(
+    request: HttpRequest, filters: CustomerFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The customers as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "customers", filters, params)
 
 
 @customers_router.post("", response={201: CustomerOut})
@@ -73,6 +83,15 @@ def contact_list(
 ):
     qs = selectors.contact_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
+
+
+@contacts_router.get("/export", openapi_extra=EXPORT_DOC)
+def contact_export(
+    request: HttpRequest, filters: ContactFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The contacts as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "contacts", filters, params)
 
 
 @contacts_router.post("", response={201: ContactOut})

@@ -2,13 +2,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
+from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import ErrorOut, Page, patch_data
-from gendan.deals import selectors, services
+from gendan.deals import checklist, selectors, services
 from gendan.deals.schemas import (
     BoardFilter,
     BoardOut,
+    ChecklistTickOut,
     CollaboratorIn,
     CollaboratorOut,
     DealFilter,
@@ -118,6 +120,15 @@ def deal_list(
     return paginate(qs, page.page, page.page_size)
 
 
+@deals_router.get("/export", openapi_extra=EXPORT_DOC)
+def deal_export(
+    request: HttpRequest, filters: DealFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The deals as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "deals", filters, params)
+
+
 @deals_router.get("/board", response={200: BoardOut, 404: ErrorOut})
 def deal_board(request: HttpRequest, filters: BoardFilter = Query(...)):
     """The pipeline board: per stage count, amount, weighted amount and the first cards.
@@ -169,6 +180,26 @@ def deal_move(request: HttpRequest, deal_id: int, payload: MoveIn):
 @deals_router.get("/{deal_id}/stage-history", response=list[StageChangeOut])
 def deal_stage_history(request: HttpRequest, deal_id: int):
     return list(selectors.deal_stage_history(actor=actor(request), deal_id=deal_id))
+
+
+@deals_router.get("/{deal_id}/checklist", response=list[ChecklistTickOut])
+def deal_checklist(request: HttpRequest, deal_id: int):
+    """The key actions of the deal's current stage, each ticked or not."""
+    return checklist.deal_checklist(actor=actor(request), deal_id=deal_id)
+
+
+@deals_router.post("/{deal_id}/checklist/{item_id}", response=list[ChecklistTickOut])
+def checklist_tick(request: HttpRequest, deal_id: int, item_id: str):
+    """Tick a key action of the current stage (again: no change); answers the checklist."""
+    checklist.checklist_tick(actor=actor(request), deal_id=deal_id, item_id=item_id)
+    return checklist.deal_checklist(actor=actor(request), deal_id=deal_id)
+
+
+@deals_router.delete("/{deal_id}/checklist/{item_id}", response=list[ChecklistTickOut])
+def checklist_untick(request: HttpRequest, deal_id: int, item_id: str):
+    """Untick a key action of the current stage; answers the checklist."""
+    checklist.checklist_untick(actor=actor(request), deal_id=deal_id, item_id=item_id)
+    return checklist.deal_checklist(actor=actor(request), deal_id=deal_id)
 
 
 @deals_router.post("/{deal_id}/collaborators", response={201: CollaboratorOut})

@@ -4,7 +4,7 @@ from ninja import Query, Router, Status
 from gendan.api.auth import actor, expected_version
 from gendan.core.pagination import PageParams
 from gendan.core.schemas import Page, patch_data
-from gendan.fields import selectors, services
+from gendan.fields import mapping, selectors, services
 from gendan.fields.schemas import (
     ArchiveIn,
     CustomFieldFilter,
@@ -13,6 +13,8 @@ from gendan.fields.schemas import (
     CustomFieldPatch,
     DeleteOut,
     DeleteParams,
+    FieldMappingIn,
+    FieldMappingOut,
 )
 
 router = Router(tags=["custom fields"])
@@ -37,6 +39,28 @@ def field_create(request: HttpRequest, payload: CustomFieldIn):
     carry its value in `custom.<key>`."""
     data = payload.model_dump(mode="json")
     return Status(201, services.field_create(actor=actor(request), data=data))
+
+
+@router.get("/mappings", response=list[FieldMappingOut])
+def mapping_list(request: HttpRequest):
+    """The conversion mapping (administrators): which lead field fills which custom field of
+    the customer, contact and deal a conversion makes."""
+    return mapping.mapping_list(actor=actor(request))
+
+
+@router.post("/mappings", response={201: FieldMappingOut})
+def mapping_create(request: HttpRequest, payload: FieldMappingIn):
+    """Map a lead field onto a custom field of a customer, contact or deal (administrators).
+    The target must hold the source's values: the same type (choices carried by their value),
+    or a text field; one source per target."""
+    data = payload.model_dump(mode="json")
+    return Status(201, mapping.mapping_create(actor=actor(request), data=data))
+
+
+@router.delete("/mappings/{mapping_id}", response={204: None})
+def mapping_delete(request: HttpRequest, mapping_id: int):
+    mapping.mapping_delete(actor=actor(request), mapping_id=mapping_id)
+    return Status(204, None)
 
 
 @router.get("/{field_id}", response=CustomFieldOut)

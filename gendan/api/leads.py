@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
+from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.deals import conversion
@@ -26,6 +27,15 @@ def lead_list(
 ):
     qs = selectors.lead_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
+
+
+@router.get("/export", openapi_extra=EXPORT_DOC)
+def lead_export(
+    request: HttpRequest, filters: LeadFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The leads as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "leads", filters, params)
 
 
 @router.post("", response={201: LeadOut})

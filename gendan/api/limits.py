@@ -3,8 +3,9 @@
 Two limits, each over a fixed window per caller:
 
 - writes (POST, PUT, PATCH, DELETE): `GENDAN_API_WRITE_RATE`, default 300 a minute;
-- heavy reads: the reports (`/reports/...`), exports (`format=csv|xlsx`, a quote's PDF) and
-  searches (a list read with `q=`): `GENDAN_API_HEAVY_READ_RATE`, default 60 a minute.
+- heavy reads: the reports (`/reports/...`), exports (`format=csv|xlsx`, a list's `/export`,
+  a quote's PDF) and searches (a list read with `q=`): `GENDAN_API_HEAVY_READ_RATE`, default
+  60 a minute.
 
 Other reads are not limited. The caller is the API token (each token counts on its own), else
 the signed-in user of a session, else, for the few calls that need no sign-in, the client's
@@ -49,7 +50,7 @@ def is_heavy_read(request: HttpRequest) -> bool:
         return False
     return (
         request.path_info.startswith(REPORTS_PREFIX)
-        or request.path_info.endswith("/pdf")
+        or request.path_info.endswith(("/pdf", "/export"))
         or request.GET.get("format", "").lower() in EXPORT_FORMATS
         or bool(request.GET.get("q", "").strip())
     )

@@ -4,7 +4,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gendan.automation import rule_custom
 from gendan.automation.choices import ActionType, Operator, RuleObject, TriggerType
+from gendan.fields import display
+from gendan.fields.choices import FieldType
 
 PEOPLE = {
     "owner": gettext_lazy("the owner"),
@@ -89,24 +92,55 @@ def trigger_text(trigger, obj: str = "") -> str:
     return str(kind)
 
 
-def condition_text(cond) -> str:
+# How a condition on a custom field reads: "行业细分 是 制造业", "Industry segment is Retail".
+CUSTOM_OPS = {
+    Operator.EQ: gettext_lazy("is"),
+    Operator.NE: gettext_lazy("is not"),
+    Operator.IN: gettext_lazy("is one of"),
+    Operator.CONTAINS: gettext_lazy("includes"),
+}
+
+
+def _custom_value(field, value) -> str:
+    """A rule's value of a custom field as a page shows it (a choice by its label)."""
+    if field is None:
+        return str(value)
+    if isinstance(value, list) and field.type != FieldType.MULTI_CHOICE:
+        glue = "、" if display.in_chinese() else ", "
+        return glue.join(_custom_value(field, v) for v in value)
+    text = display.shown_value(field, value)["text"]
+    return text or str(value)
+
+
+def _field_name(cond, obj: str):
+    """(what the condition's field is called, its custom field definition or None)."""
+    path = cond.get("field")
+    field = rule_custom.field_for(obj, path) if obj and rule_custom.is_custom(path) else None
+    return (display.label(field) if field else path), field
+
+
+def condition_text(cond, obj: str = "") -> str:
     if not isinstance(cond, dict):
         return str(cond)
     op = cond.get("op")
     value = cond.get("value")
+    name, field = _field_name(cond, obj)
     if op == Operator.IS_EMPTY:
         empty = value if isinstance(value, bool) else True
         return (
-            _("%(field)s is empty") % {"field": cond.get("field")}
+            _("%(field)s is empty") % {"field": name}
             if empty
-            else (_("%(field)s is not empty") % {"field": cond.get("field")})
+            else (_("%(field)s is not empty") % {"field": name})
         )
+    if field is not None:
+        words = CUSTOM_OPS.get(op) or _label(Operator, op)
+        return f"{name} {words} {_custom_value(field, value)}"
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    return f"{cond.get('field')} {_label(Operator, op)} {value}"
+    return f"{name} {_label(Operator, op)} {value}"
 
 
-def action_text(action) -> str:
+def action_text(action, obj: str = "") -> str:
     if not isinstance(action, dict):
         return str(action)
     kind = action.get("type")
@@ -132,9 +166,13 @@ def action_text(action) -> str:
             "message": action.get("message", ""),
         }
     if kind == ActionType.SET_FIELD:
+        name, field = _field_name(action, obj)
+        if field is not None and action.get("value") is None:
+            return _("Clear %(field)s") % {"field": name}
+        value = action.get("value")
         return _("Set %(field)s to %(value)s") % {
-            "field": action.get("field"),
-            "value": action.get("value"),
+            "field": name,
+            "value": _custom_value(field, value) if field is not None else value,
         }
     if kind == ActionType.MOVE_TO_POOL:
         return _("Move the lead to the public pool")

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from gendan.automation import rule_custom
 from gendan.automation.choices import Operator, RuleObject
 from gendan.automation.rule_objects import COMPUTED, OWNER_PATHS, model_for
 from gendan.deals.models import Stage
@@ -110,6 +111,9 @@ def computed(record, name: str, now=None):
 
 def field_value(record, path: str, now=None):
     obj = object_of(record)
+    if rule_custom.is_custom(path):
+        field = rule_custom.field_for(obj, path)
+        return None if field is None else (record.custom or {}).get(field.key)
     parts = path.split(".")
     if len(parts) == 1 and parts[0] in COMPUTED[obj]:
         return computed(record, parts[0], now)
@@ -158,6 +162,8 @@ def _empty(value) -> bool:
 
 def condition_check(record, cond: dict, now=None) -> tuple[bool, object]:
     """(passed, the record's value) for one condition."""
+    if rule_custom.is_custom(cond["field"]):
+        return rule_custom.check(record, object_of(record), cond)
     actual = field_value(record, cond["field"], now)
     op, raw = cond["op"], cond.get("value")
     if op == Operator.IS_EMPTY:

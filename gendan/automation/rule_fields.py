@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from gendan.automation import rule_custom
 from gendan.automation.choices import Operator
 from gendan.automation.rule_objects import (
     CHANNELS,
@@ -185,9 +186,13 @@ Channels = Annotated[
 
 class Condition(Shape):
     """`{"field": "status", "op": "eq", "value": "open"}`: the record's field (or a dotted path
-    to a related record's, e.g. `owner.team_id`, `stage.kind`) compared with the value."""
+    to a related record's, e.g. `owner.team_id`, `stage.kind`, or a custom field of the record,
+    `custom.segment`) compared with the value."""
 
-    field: str = Field(description="A field of the record, or a dotted path: `owner.team_id`.")
+    field: str = Field(
+        description="A field of the record, a dotted path (`owner.team_id`) or a custom "
+        "field of the record (`custom.segment`)."
+    )
     op: Operator
     value: Any = Field(None, description="A list for `in`, true or false for `is_empty`.")
 
@@ -202,10 +207,11 @@ class Condition(Shape):
     @classmethod
     def _known_field(cls, path: str, info: ValidationInfo) -> str:
         obj = rule_object(info)
-        if obj and not field_path_valid(obj, path):
-            raise invalid(
-                _("Unknown field “%(field)s” for a %(object)s.") % {"field": path, "object": obj}
-            )
+        if obj and rule_custom.is_custom(path):
+            if rule_custom.field_for(obj, path) is None:
+                raise invalid(rule_custom.unknown_message(obj, path))
+        elif obj and not field_path_valid(obj, path):
+            raise invalid(rule_custom.unknown_message(obj, path))
         return path
 
     @field_validator("op", mode="before")
@@ -219,7 +225,7 @@ class Condition(Shape):
         return op
 
     @model_validator(mode="after")
-    def _value_fits_op(self):
+    def _value_fits_op(self, info: ValidationInfo):
         value, given = self.value, "value" in self.model_fields_set
         if self.op == Operator.IN and not isinstance(value, list):
             raise invalid(_("The operator “in” needs a list of values."), key="value")
@@ -227,6 +233,13 @@ class Condition(Shape):
             raise invalid(_("The operator “is_empty” takes true or false."), key="value")
         if self.op in ("gt", "gte", "lt", "lte", "contains") and value is None:
             raise invalid(_("This operator needs a value."), key="value")
+        obj = rule_object(info)
+        field = obj and rule_custom.field_for(obj, self.field)
+        if field:
+            problem = rule_custom.condition_error(field, self.op, value, given)
+            if problem:
+                key = "op" if self.op not in rule_custom.operators(field) else "value"
+                raise invalid(problem, key=key)
         return self
 
 

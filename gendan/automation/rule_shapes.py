@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from gendan.activities.choices import TaskPriority
+from gendan.automation import rule_custom
 from gendan.automation.choices import RuleObject, TriggerType
 from gendan.automation.rule_fields import (
     Channels,
@@ -137,7 +138,8 @@ class NotifyAction(Shape):
 
 class SetFieldAction(Shape):
     """lead: `tags` (adds a tag), `status`; deal, customer: `risk_level` (`low`, `medium`,
-    `high`, or `recompute`); task: `status`, `priority`."""
+    `high`, or `recompute`); task: `status`, `priority`; and any custom field of the record,
+    `custom.<key>` (null clears it)."""
 
     type: Literal["set_field"]
     field: str
@@ -149,6 +151,8 @@ class SetFieldAction(Shape):
         obj = rule_object(info)
         if not obj:
             return self
+        if rule_custom.is_custom(self.field):
+            return self._custom_settable(obj)
         allowed = SET_FIELDS[obj]
         if self.field not in allowed:
             raise invalid(
@@ -163,6 +167,15 @@ class SetFieldAction(Shape):
         elif value not in values:
             message = _("Use one of %(values)s.") % {"values": ", ".join(map(str, values))}
             raise invalid(message, key="value")
+        return self
+
+    def _custom_settable(self, obj: str):
+        field = rule_custom.field_for(obj, self.field)
+        if field is None:
+            raise invalid(rule_custom.unknown_message(obj, self.field), key="field")
+        problem = rule_custom.set_value_error(field, self.value)
+        if problem:
+            raise invalid(problem, key="value")
         return self
 
 

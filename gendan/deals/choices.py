@@ -32,3 +32,13 @@ REQUIRED_FIELD_CHOICES = (
     "next_follow_up_at",
     "collaborators",
 )
+
+# How the settings page and the move dialog name them.
+REQUIRED_FIELD_LABELS = {
+    "amount": _("Amount"),
+    "expected_close_date": _("Expected close date"),
+    "contact_id": _("Contact"),
+    "customer_id": _("Customer"),
+    "next_follow_up_at": _("Next follow-up"),
+    "collaborators": _("Collaborators"),
+}

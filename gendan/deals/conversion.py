@@ -14,6 +14,8 @@ from gendan.customers import services as customer_services
 from gendan.customers.models import Contact, Customer
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
+from gendan.fields import mapping
+from gendan.fields.choices import RecordType
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead
 
@@ -29,13 +31,25 @@ def lead_convert(
     create_contact: bool = True,
     deal: dict | None = None,
 ) -> dict:
-    """Lead → customer (new or existing) + contact + optional deal, linked both ways."""
+    """Lead → customer (new or existing) + contact + optional deal, linked both ways. The
+    conversion mapping (fields.mapping) carries lead values into the new records' custom
+    fields; a value given here for the same field wins, and an existing customer only gets
+    the fields it has no value in."""
     lead = _convertible_lead(actor, lead_id)
     if customer_id is not None and customer:
         raise ValidationFailed(errors={"customer": _("Give customer_id or customer, not both.")})
-    target = _target_customer(actor, lead, customer_id, customer)
-    new_contact = _new_contact(actor, lead, target, contact) if create_contact else None
-    new_deal = _new_deal(actor, lead, target, new_contact, deal) if deal is not None else None
+    carry = mapping.carried(lead, actor=actor)
+    target = _target_customer(actor, lead, customer_id, customer, carry[RecordType.CUSTOMER])
+    new_contact = (
+        _new_contact(actor, lead, target, contact, carry[RecordType.CONTACT])
+        if create_contact
+        else None
+    )
+    new_deal = (
+        _new_deal(actor, lead, target, new_contact, deal, carry[RecordType.DEAL])
+        if deal is not None
+        else None
+    )
     return _mark_converted(actor, lead, target, new_contact, new_deal)
 
 
@@ -50,16 +64,32 @@ def _convertible_lead(actor, lead_id: int) -> Lead:
     return lead
 
 
-def _target_customer(actor, lead: Lead, customer_id: int | None, values: dict | None) -> Customer:
+def _target_customer(
+    actor, lead: Lead, customer_id: int | None, values: dict | None, carried: dict
+) -> Customer:
     if customer_id is not None:
-        if not Customer.objects.visible_to(actor).filter(pk=customer_id).exists():
+        existing = Customer.objects.visible_to(actor).filter(pk=customer_id).first()
+        if existing is None:
             raise ValidationFailed(errors={"customer_id": _("No such customer.")})
+        # An existing customer keeps every value it has: the mapping fills the empty ones.
+        empty = {k: v for k, v in carried.items() if k not in (existing.custom or {})}
+        if empty:
+            customer_services.customer_update(
+                actor=actor, customer_id=existing.pk, data={"custom": empty}
+            )
         return Customer.objects.get(pk=customer_id)
-    data = {"name": lead.company or lead.name, "owner_id": lead.owner_id, **(values or {})}
+    data = {
+        "name": lead.company or lead.name,
+        "owner_id": lead.owner_id,
+        **(values or {}),
+        "custom_carried": carried,
+    }
     return customer_services.customer_create(actor=actor, data=data)
 
 
-def _new_contact(actor, lead: Lead, target: Customer, values: dict | None) -> Contact:
+def _new_contact(
+    actor, lead: Lead, target: Customer, values: dict | None, carried: dict
+) -> Contact:
     data = {
         "name": lead.name,
         "title": lead.title,
@@ -68,17 +98,21 @@ def _new_contact(actor, lead: Lead, target: Customer, values: dict | None) -> Co
         "wechat": lead.wechat,
         **(values or {}),
         "customer_id": target.pk,
+        "custom_carried": carried,
     }
     return customer_services.contact_create(actor=actor, data=data)
 
 
-def _new_deal(actor, lead: Lead, target: Customer, contact: Contact | None, values: dict) -> Deal:
+def _new_deal(
+    actor, lead: Lead, target: Customer, contact: Contact | None, values: dict, carried: dict
+) -> Deal:
     data = {
         "name": lead.company or lead.name,
         "owner_id": lead.owner_id,
         **values,
         "customer_id": target.pk,
         "lead_id": lead.pk,
+        "custom_carried": carried,
     }
     if contact is not None:
         data.setdefault("contact_id", contact.pk)

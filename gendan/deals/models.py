@@ -157,3 +157,24 @@ class StageChange(models.Model):
             models.Index(fields=["deal", "changed_at"]),
             models.Index(fields=["to_stage", "changed_at"]),
         ]
+
+
+class DealChecklistTick(models.Model):
+    """A key action of a stage ticked on one deal. `item_id` is the checklist item's stable id
+    (`Stage.key_actions[i]["id"]`): renaming or reordering items keeps the ticks."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="checklist_ticks")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    item_id = models.CharField(max_length=16)
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ticked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal", "stage", "item_id"], name="one_tick_per_deal_stage_item"
+            )
+        ]

@@ -13,10 +13,41 @@ from gendan.core.schemas import CurrencyAmount, InputSchema
 from gendan.customers.schemas import contact_phone_q
 from gendan.deals.choices import CollaboratorRole, DealStatus, StageKind
 from gendan.deals.models import DealCollaborator, Stage
+from gendan.deals.rules import normalized
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import CustomListFilter
 from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 from gendan.org.choices import RoleCode
+
+
+class ChecklistItemOut(Schema):
+    """A key action of a stage: its stable id, its text, whether leaving the stage needs it."""
+
+    id: str
+    text: str
+    mandatory: bool
+
+
+class ChecklistItemIn(InputSchema):
+    id: str | None = Field(None, max_length=16)
+    text: str = Field(min_length=1, max_length=200)
+    mandatory: bool = False
+
+
+# A stage's key actions as sent: the old list of texts, or items (mixed is fine).
+KeyActionsIn = list[Annotated[str, Field(max_length=200)] | ChecklistItemIn]
+
+
+class ChecklistTickOut(Schema):
+    """An item of the deal's current stage, ticked or not."""
+
+    id: str
+    text: str
+    mandatory: bool
+    ticked: bool
+    ticked_at: datetime | None
+    ticked_by_id: int | None
+    ticked_by_name: str
 
 
 class StageOut(Schema):
@@ -29,10 +60,14 @@ class StageOut(Schema):
     kind: StageKind
     responsible_role: str
     goal: str
-    key_actions: list[str]
+    key_actions: list[ChecklistItemOut]
     required_fields: list[str]
     max_days: int | None
     version: int
+
+    @staticmethod
+    def resolve_key_actions(obj):
+        return normalized(obj.key_actions)
 
 
 class StageIn(InputSchema):
@@ -43,7 +78,7 @@ class StageIn(InputSchema):
     kind: StageKind = StageKind.OPEN
     responsible_role: RoleCode | None = None
     goal: str = Field("", max_length=255)
-    key_actions: list[str] = []
+    key_actions: KeyActionsIn = []
     required_fields: list[str] = []
     max_days: int | None = Field(None, ge=1)
 
@@ -56,7 +91,7 @@ class StagePatch(InputSchema):
     kind: StageKind | None = None
     responsible_role: RoleCode | None = None
     goal: str | None = Field(None, max_length=255)
-    key_actions: list[str] | None = None
+    key_actions: KeyActionsIn | None = None
     required_fields: list[str] | None = None
     max_days: int | None = Field(None, ge=1)
     version: int | None = None

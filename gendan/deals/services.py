@@ -13,14 +13,21 @@ from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
-from gendan.deals.choices import REQUIRED_FIELD_CHOICES, DealStatus, StageKind
+from gendan.deals import rules
+from gendan.deals.choices import DealStatus, StageKind
 from gendan.deals.defaults import DEFAULT_PIPELINE, DEFAULT_STAGES
-from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.deals.models import (
+    Deal,
+    DealChecklistTick,
+    DealCollaborator,
+    Pipeline,
+    Stage,
+    StageChange,
+)
 from gendan.deals.totals import deals_changed
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
 from gendan.leads.models import Lead
-from gendan.org.choices import RoleCode
 from gendan.org.models import User
 from gendan.org.permissions import can
 from gendan.org.scoping import check_assignable
@@ -40,20 +47,6 @@ DEAL_TRACKED = (
 # Pipelines and stages -----------------------------------------------------------------------
 
 
-def _check_stage_data(data: dict) -> None:
-    errors = {}
-    unknown = [f for f in data.get("required_fields") or [] if f not in REQUIRED_FIELD_CHOICES]
-    if unknown:
-        errors["required_fields"] = _("Unknown fields: %(fields)s. Allowed: %(allowed)s.") % {
-            "fields": ", ".join(unknown),
-            "allowed": ", ".join(REQUIRED_FIELD_CHOICES),
-        }
-    if data.get("responsible_role") and data["responsible_role"] not in RoleCode.values:
-        errors["responsible_role"] = _("Unknown role.")
-    if errors:
-        raise ValidationFailed(errors=errors)
-
-
 def _check_pipeline_stages(pipeline: Pipeline) -> None:
     kinds = set(pipeline.stages.values_list("kind", flat=True))
     missing = {StageKind.OPEN, StageKind.WON, StageKind.LOST} - kinds
@@ -68,8 +61,7 @@ def pipeline_create(*, actor, data: dict) -> Pipeline:
     require_admin(actor)
     data = dict(data)
     stages = data.pop("stages", None) or [dict(s) for s in DEFAULT_STAGES]
-    for stage in stages:
-        _check_stage_data(stage)
+    stages = [rules.check_stage_data(stage) for stage in stages]
     if data.get("is_default"):
         Pipeline.objects.filter(is_default=True).update(is_default=False)
     pipeline = Pipeline.objects.create(**data)
@@ -84,7 +76,10 @@ def pipeline_create(*, actor, data: dict) -> Pipeline:
 def pipeline_create_default() -> Pipeline:
     """The shipped template; used by the first migration's data and by tests."""
     pipeline = Pipeline.objects.create(is_default=True, **DEFAULT_PIPELINE)
-    Stage.objects.bulk_create(Stage(pipeline=pipeline, **stage) for stage in DEFAULT_STAGES)
+    Stage.objects.bulk_create(
+        Stage(pipeline=pipeline, **{**stage, "key_actions": rules.normalized(stage["key_actions"])})
+        for stage in DEFAULT_STAGES
+    )
     return pipeline
 
 
@@ -117,8 +112,7 @@ def stage_create(*, actor, pipeline_id: int, data: dict) -> Stage:
     pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
     if pipeline is None:
         raise NotFound()
-    _check_stage_data(data)
-    data = dict(data)
+    data = rules.check_stage_data(data)
     if data.get("order") is None:
         data["order"] = (pipeline.stages.aggregate(m=Max("order"))["m"] or 0) + 10
     return Stage.objects.create(pipeline=pipeline, **data)
@@ -127,11 +121,17 @@ def stage_create(*, actor, pipeline_id: int, data: dict) -> Stage:
 @transaction.atomic
 def stage_update(*, actor, stage_id: int, data: dict, version: int | None = None) -> Stage:
     require_admin(actor)
-    _check_stage_data(data)
     stage = lock_for_update(Stage.objects.all(), stage_id, expected_version=version)
+    data = rules.check_stage_data(data, stage)
     if "kind" in data and data["kind"] != stage.kind and stage.deals.exists():
         raise Conflict(_("The kind of a stage that has deals cannot change."))
+    kept = {item["id"] for item in rules.normalized(stage.key_actions)}
     save_changes(stage, apply_changes(stage, data))
+    if "key_actions" in data:
+        # The ticks of removed items go with them (their ids may be given again).
+        removed = kept - {item["id"] for item in stage.key_actions}
+        if removed:
+            DealChecklistTick.objects.filter(stage=stage, item_id__in=removed).delete()
     _check_pipeline_stages(stage.pipeline)
     return stage
 
@@ -157,29 +157,8 @@ def stage_delete(*, actor, stage_id: int) -> None:
 # Deals --------------------------------------------------------------------------------------
 
 
-def missing_required_fields(deal: Deal, stage: Stage, *, collaborator_count: int | None = None):
-    missing = []
-    for field in stage.required_fields or []:
-        if field == "collaborators":
-            count = (
-                collaborator_count
-                if collaborator_count is not None
-                else (deal.collaborators.count() if deal.pk else 0)
-            )
-            if not count:
-                missing.append(field)
-        elif getattr(deal, field, None) in (None, ""):
-            missing.append(field)
-    return missing
-
-
-def _required_error(missing: list[str], stage: Stage) -> ValidationFailed:
-    message = _("Required before entering the stage “%(stage)s”.") % {"stage": stage.name}
-    return ValidationFailed(
-        _("The deal is missing fields that this stage requires."),
-        errors={field: message for field in missing},
-        extra={"missing_fields": missing, "stage_id": stage.pk},
-    )
+missing_required_fields = rules.missing_required_fields
+_required_error = rules.required_error
 
 
 def _check_deal_refs(actor, data: dict, *, customer_id: int | None) -> None:
@@ -332,7 +311,7 @@ def deal_update(*, actor, deal_id: int, data: dict, version: int | None = None) 
         _check_deal_refs(actor, refs, customer_id=deal.customer_id)
     changes = apply_changes(deal, data)
     # The fields the current stage requires cannot be emptied while the deal is in it.
-    missing = [f for f in missing_required_fields(deal, deal.stage) if f in changes]
+    missing = rules.emptied_required_fields(deal, changes)
     if missing:
         raise _required_error(missing, deal.stage)
     save_changes(deal, changes)
@@ -354,15 +333,23 @@ def _check_move(actor, deal: Deal, stage: Stage, lost_reason: str | None) -> str
             _("Only a sales manager or an administrator can reopen a closed deal.")
         )
     missing = missing_required_fields(deal, stage)
+    unticked = rules.missing_checklist(deal, stage)
     errors = {}
     if stage.kind == StageKind.LOST:
         lost_reason = (lost_reason or "").strip()
         if not lost_reason:
             errors["lost_reason"] = _("Say why the deal was lost.")
-    if missing or errors:
-        exc = _required_error(missing, stage) if missing else ValidationFailed(errors=errors)
+    if missing or unticked:
+        exc = _required_error(missing, stage)
+        if unticked:
+            exc.errors.update(rules.checklist_errors(unticked, deal.stage))
+            exc.extra["missing_checklist"] = unticked
+            if not missing:
+                exc.detail = _("Key actions of the current stage are not ticked yet.")
         exc.errors.update(errors)
         raise exc
+    if errors:
+        raise ValidationFailed(errors=errors)
     return lost_reason if stage.kind == StageKind.LOST else ""
 
 

@@ -137,6 +137,7 @@ def _load(demo: Demo, progress=None) -> dict:
     org.create(demo)
     deals.load_pipeline(demo)
     demo_fields.define(demo)
+    deals.set_stage_rules(demo)
     teams = demo.all_teams
     step = demo.size.chunk or len(teams)
     groups = [teams[i : i + step] for i in range(0, len(teams), step)]

@@ -20,7 +20,14 @@ from django.utils import timezone
 from gendan.activities.choices import Outcome, TaskStatus
 from gendan.activities.models import Activity, Task, TimelineEvent
 from gendan.customers.models import Contact, Customer
-from gendan.deals.models import Deal, DealCollaborator, Pipeline, Stage, StageChange
+from gendan.deals.models import (
+    Deal,
+    DealChecklistTick,
+    DealCollaborator,
+    Pipeline,
+    Stage,
+    StageChange,
+)
 from gendan.demo.plans import Act, Company, Person, TeamPlan, Todo
 from gendan.demo.rows import Rows
 from gendan.demo.words import (
@@ -55,6 +62,7 @@ WRITTEN = [
     Deal,
     StageChange,
     DealCollaborator,
+    DealChecklistTick,
     Activity,
     Task,
     Contract,

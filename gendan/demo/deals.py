@@ -10,9 +10,10 @@ from itertools import pairwise
 
 from gendan.activities.choices import Outcome
 from gendan.core.risk import RiskLevel
+from gendan.deals import rules
 from gendan.deals.choices import CollaboratorRole, StageKind
 from gendan.deals.models import Pipeline
-from gendan.deals.services import pipeline_create_default
+from gendan.deals.services import pipeline_create_default, stage_update
 from gendan.demo import leads
 from gendan.demo.context import Demo, weighted
 from gendan.demo.plans import CustomerPlan, DealPlan, LeadPlan, split
@@ -27,6 +28,7 @@ from gendan.demo.words import (
     SOURCES,
 )
 from gendan.leads.choices import LeadStatus
+from gendan.org.system import system_actor
 
 
 def load_pipeline(demo: Demo) -> None:
@@ -37,6 +39,29 @@ def load_pipeline(demo: Demo) -> None:
     demo.open_stages = [s for s in stages if s.kind == StageKind.OPEN]
     demo.won_stage = next(s for s in stages if s.kind == StageKind.WON)
     demo.lost_stage = next(s for s in stages if s.kind == StageKind.LOST)
+
+
+# The negotiation stage's rules in the demo: the industry segment is known, and the risks are
+# written down before the deal is won (or sent back).
+NEGOTIATION_REQUIRES = "custom.segment"
+NEGOTIATION_MANDATORY = "Risk notes · 风险记录"
+
+
+def set_stage_rules(demo: Demo) -> None:
+    """The last open stage (谈判与签约) requires 行业细分 and one mandatory key action, set
+    through the service as an administrator would (after the custom fields are defined)."""
+    stage = demo.open_stages[-1]
+    required = [*(stage.required_fields or []), NEGOTIATION_REQUIRES]
+    items = [
+        {**item, "mandatory": item["text"] == NEGOTIATION_MANDATORY}
+        for item in rules.normalized(stage.key_actions)
+    ]
+    stage_update(
+        actor=system_actor(),
+        stage_id=stage.pk,
+        data={"required_fields": required, "key_actions": items},
+    )
+    load_pipeline(demo)
 
 
 def stage_phase(demo: Demo, stage) -> str:

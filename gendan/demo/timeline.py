@@ -9,8 +9,9 @@ from itertools import pairwise
 
 from gendan.activities.choices import EventKind, TaskStatus
 from gendan.activities.models import Activity, Task, TimelineEvent
+from gendan.deals import rules
 from gendan.deals.choices import DealStatus, StageKind
-from gendan.deals.models import DealCollaborator, StageChange
+from gendan.deals.models import DealChecklistTick, DealCollaborator, StageChange
 from gendan.demo.context import Demo
 from gendan.demo.leads import POOL_REASON
 from gendan.demo.plans import Act, CustomerPlan, DealPlan, LeadPlan, Todo
@@ -205,9 +206,44 @@ def write_deal(demo: Demo, plan: DealPlan) -> None:
     if plan.quote is not None:
         data = {"field": "amount", "from": plan.quote, "to": plan.amount}
         event(demo, deal, EventKind.AMOUNT_CHANGED, owner, plan.quote_t, data)
+    write_ticks(demo, plan)
     write_acts(demo, deal, plan.acts, customer_contacts(plan.customer, plan.contact_index))
     write_todos(demo, deal, plan.todos)
     demo.rows.flush_if_full()
+
+
+def write_ticks(demo: Demo, plan: DealPlan) -> None:
+    """The mandatory key actions of each stage the deal left for another open stage or a won
+    one, ticked while it was there (as the rules require; a tick stays when the deal leaves),
+    and those of the current stage of every other open deal."""
+    nexts = [new for new, _t in plan.moves[1:]] + [None]
+    ends = [t for _new, t in plan.moves[1:]] + [0.0]
+    ticked = set()
+    for (stage, start), new, end in zip(plan.moves, nexts, ends, strict=True):
+        if new is None:
+            needed = plan.kind == "open" and plan.id % 2 == 0
+        else:
+            needed = new.kind != StageKind.LOST
+        for item in rules.mandatory_items(stage) if needed else []:
+            if (stage.pk, item["id"]) in ticked:
+                continue
+            ticked.add((stage.pk, item["id"]))
+            t = start + (end - start) * 0.6
+            demo.rows.add(
+                DealChecklistTick,
+                deal_id=plan.id,
+                stage_id=stage.pk,
+                item_id=item["id"],
+                ticked_by_id=plan.owner.pk,
+                ticked_at=demo.at(t),
+            )
+            data = {
+                "item_id": item["id"],
+                "text": item["text"],
+                "stage_id": stage.pk,
+                "stage_name": stage.name,
+            }
+            event(demo, ("deal", plan.id), EventKind.CHECKLIST_TICKED, plan.owner, t, data)
 
 
 def write_own_tasks(demo: Demo, users: list[User]) -> None:

@@ -49,6 +49,9 @@ def postgres_sql(column: str, key: str, field_type: str) -> str:
 class CustomValue(Func):
     """`CustomValue(key, type)`: the value of a record's custom field, NULL when it has none."""
 
+    # A list filtered by it counts its rows up to GENDAN_CUSTOM_COUNT_LIMIT (core.pagination).
+    counted_per_row = True
+
     def __init__(self, key: str, field_type: str, column: str = "custom", *, indexed=True):
         self.key, self.field_type, self.indexed = _checked(key), field_type, indexed
         output = OUTPUT.get(field_type, models.TextField)()

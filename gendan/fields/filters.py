@@ -155,10 +155,15 @@ def custom_list(queryset, record_type: str, filters, *, actor, allowed=(), defau
     return ordered(queryset, ordering, allowed, default) if default else queryset
 
 
-def usable(record_type: str, conditions, *, actor) -> list[str]:
+def usable(record_type: str, conditions, *, actor, fields=None) -> list[str]:
     """The conditions that filter as they are (a list page drops the others, as it drops any
-    value of its URL that does not parse)."""
-    fields = {f.key: f for f in visible_definitions(actor, record_type)}
+    value of its URL that does not parse); `fields`: the actor's visible definitions, when
+    already read."""
+    if not conditions:
+        return []
+    if fields is None:
+        fields = visible_definitions(actor, record_type)
+    fields = {f.key: f for f in fields}
     kept = []
     for condition in conditions or []:
         key, op, raw = parse(condition)

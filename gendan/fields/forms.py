@@ -110,7 +110,9 @@ def layout_name(form_name: str) -> str:
 class CustomFieldsForm(forms.Form):
     """A record's form with its custom fields (put first among the bases). Pass `user` (who
     fills it in) and, when editing, `custom` (the record's values); a form made without a
-    user has none. `service_data()` then carries them as `custom`.
+    user has none. `service_data()` then carries them as `custom`. `only` (keys) keeps just
+    those fields, whatever the layout: a form that asks for a few values and leaves the
+    others as they are.
 
     The form follows its record type's layout (`layout`, else the one of `pipeline_id` for a
     deal, else the type's own): the fields it hides are not in the form (so neither asked
@@ -119,14 +121,24 @@ class CustomFieldsForm(forms.Form):
 
     record_type = ""
 
-    def __init__(self, *args, user=None, custom=None, layout=None, pipeline_id=None, **kwargs):
+    def __init__(
+        self, *args, user=None, custom=None, only=None, layout=None, pipeline_id=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.layout = layout or layouts.layout_for(self.record_type, pipeline_id)
+        # A form of `only` some fields asks for what a rule needs (a stage's required fields),
+        # whatever the layout hides.
+        self.layout = (
+            layouts.ResolvedLayout(record_type=self.record_type)
+            if only is not None
+            else layout or layouts.layout_for(self.record_type, pipeline_id)
+        )
         self.custom_fields = [
             f
             for f in (visible_definitions(user, self.record_type) if user else [])
             if not self.layout.is_hidden(layouts.CUSTOM + f.key)
         ]
+        if only is not None:
+            self.custom_fields = [f for f in self.custom_fields if f.key in only]
         for name in list(self.fields):
             if self.layout.is_hidden(name):
                 del self.fields[name]

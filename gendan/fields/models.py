@@ -52,6 +52,26 @@ class CustomField(TimeStampedModel):
         return f"{self.record_type}.{self.key}"
 
 
+class FieldMapping(TimeStampedModel):
+    """On a lead's conversion, the value of one lead field (a custom field's key or a built-in
+    field's name) fills a custom field of the new customer, contact or deal."""
+
+    source_key = models.CharField(max_length=40)
+    target_type = models.CharField(max_length=16, choices=RecordType.choices)
+    target_key = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["target_type", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_key"], name="fields_one_source_per_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"lead.{self.source_key} → {self.target_type}.{self.target_key}"
+
+
 class Layout(TimeStampedModel):
     """How a record type's forms and pages lay out its fields: named sections in order, and
     the built-in fields the team does not use (never the ones the system needs). Deals may

@@ -138,6 +138,22 @@ class DeleteParams(Schema):
     confirm: str = Field(max_length=40, description="The field's key, typed again.")
 
 
+class FieldMappingIn(InputSchema):
+    source_key: str = Field(
+        max_length=40, description="A lead custom field's key, or a built-in lead field's name."
+    )
+    target_type: RecordType = Field(description="customer, contact or deal.")
+    target_key: str = Field(max_length=40, description="A custom field of the target type.")
+
+
+class FieldMappingOut(Schema):
+    id: int
+    source_key: str
+    target_type: RecordType
+    target_key: str
+    created_at: datetime
+
+
 class LayoutSectionIn(InputSchema):
     label_zh: str = Field("", max_length=80)
     label_en: str = Field("", max_length=80)

@@ -238,21 +238,29 @@ def on_create(record_type: str, data: dict, *, actor) -> None:
     """Set `data["custom"]` to the new record's checked values, defaults included. The
     required fields are asked of a person whose form or request carries `custom`; a record
     made by the system, or by a path that has no custom values (a conversion), gets the
-    defaults alone.
+    defaults alone. `data["custom_carried"]` (taken out of `data`) holds values carried from
+    another record: the ones `custom` does not name are written as if sent.
 
     Required by layout: a required field that the record's layout hides (for a deal, the
     layout of its pipeline) is not asked for, through the forms or the API alike; the field
     is required wherever the layout shows it."""
     person = actor is not None and actor.pk is not None
+    asked = "custom" in data
+    # Values carried from another record (a lead's, by the conversion mapping): checked as
+    # the caller's own; a value the caller sends for the same key wins.
+    carried = data.pop("custom_carried", None) or {}
+    values = data.get("custom")
+    if carried and (values is None or isinstance(values, dict)):
+        values = {**carried, **(values or {})}
     pipeline_id = None
     if record_type == RecordType.DEAL:
         pipeline_id = _layout_pipeline(record_type, data.get("pipeline_id"))
     data["custom"] = clean(
         record_type,
         actor=actor,
-        values=data.get("custom"),
+        values=values,
         current=None,
-        required=person and "custom" in data,
+        required=person and asked,
         hidden=layouts.hidden_custom_keys(record_type, pipeline_id),
     )
 

@@ -125,6 +125,9 @@ class PoolEventOut(Schema):
 
 
 class ConvertCustomerIn(InputSchema):
+    custom: CustomValuesIn | None = Field(
+        None, description="Custom field values; they win over what the conversion mapping carries."
+    )
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str = Field("", max_length=80)
     size: str = Field("", max_length=16)
@@ -135,6 +138,9 @@ class ConvertCustomerIn(InputSchema):
 
 
 class ConvertContactIn(InputSchema):
+    custom: CustomValuesIn | None = Field(
+        None, description="Custom field values; they win over what the conversion mapping carries."
+    )
     name: str | None = Field(None, min_length=1, max_length=120)
     title: str | None = Field(None, max_length=120)
     phone: Phone | None = Field(None, max_length=32)
@@ -143,6 +149,9 @@ class ConvertContactIn(InputSchema):
 
 
 class ConvertDealIn(InputSchema):
+    custom: CustomValuesIn | None = Field(
+        None, description="Custom field values; they win over what the conversion mapping carries."
+    )
     name: str | None = Field(None, min_length=1, max_length=200)
     pipeline_id: int | None = None
     stage_id: int | None = None

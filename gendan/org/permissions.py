@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "work_pool": frozenset({SDR, AE}),
     # Add, change, archive and delete custom fields.
     "manage_fields": frozenset({ADMIN}),
+    # Change pipelines and their stages' rules (required fields, key actions).
+    "manage_pipelines": frozenset({ADMIN}),
     # Maintain the product catalogue.
     "manage_products": frozenset({ADMIN, OPS}),
     # Confirm, correct and void any payment (others only the ones they recorded).

@@ -85,6 +85,8 @@ def test_the_limit_resets_after_the_window(org, api, low_limits, monkeypatch):
         ("/customers", {"q": "138"}),
         ("/reports/funnel", {}),
         ("/reports/funnel", {"format": "csv"}),
+        ("/leads/export", {}),
+        ("/deals/export", {"format": "xlsx"}),
     ],
 )
 def test_searches_reports_and_exports_are_limited(org, api, low_limits, path, params):

@@ -18,8 +18,9 @@ from django.utils import timezone
 from gendan import demo
 from gendan.activities.models import Activity, Task, TimelineEvent
 from gendan.customers.models import Contact, Customer
+from gendan.deals import rules
 from gendan.deals import selectors as deal_selectors
-from gendan.deals.models import Deal, DealCollaborator, Stage, StageChange
+from gendan.deals.models import Deal, DealChecklistTick, DealCollaborator, Stage, StageChange
 from gendan.fields import layouts
 from gendan.leads.models import Lead
 from gendan.org.models import Team, User
@@ -91,7 +92,13 @@ def test_demo_histories_are_consistent(db):
 
     # then every deal's stage history chains from its creation to its current stage
     history = defaultdict(list)
-    for change in StageChange.objects.order_by("changed_at", "id"):
+    ticks = defaultdict(set)
+    for tick in DealChecklistTick.objects.all():
+        ticks[(tick.deal_id, tick.stage_id)].add(tick.item_id)
+    negotiation = Stage.objects.get(name="Negotiation & signing")
+    assert "custom.segment" in negotiation.required_fields
+    assert [i["text"] for i in rules.mandatory_items(negotiation)] == ["Risk notes · 风险记录"]
+    for change in StageChange.objects.select_related("to_stage").order_by("changed_at", "id"):
         history[change.deal_id].append(change)
     acts = defaultdict(list)
     for act in Activity.objects.filter(deal__isnull=False).order_by("occurred_at", "id"):
@@ -115,9 +122,14 @@ def test_demo_histories_are_consistent(db):
         if deal.status == "lost":
             assert deal.lost_reason in demo.LOST_REASONS
             assert changes[-1].lost_reason == deal.lost_reason
-        # what the stage requires is there
-        for field in deal.stage.required_fields:
-            assert getattr(deal, field) not in (None, ""), (deal.name, field)
+        # what each stage it entered requires is there, custom fields included
+        for change in changes:
+            assert not rules.missing_required_fields(deal, change.to_stage), deal.name
+        # it left no stage for an open or won one with a mandatory key action unticked
+        for before, after in pairwise(changes):
+            if after.to_stage.kind != "lost":
+                mandatory = {i["id"] for i in rules.mandatory_items(before.to_stage)}
+                assert mandatory <= ticks[(deal.pk, before.to_stage_id)], deal.name
         # the follow-up dates are those of its follow-ups
         assert acts[deal.pk], deal.name
         assert deal.last_activity_at == acts[deal.pk][-1].occurred_at

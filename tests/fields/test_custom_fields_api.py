@@ -319,3 +319,18 @@ def test_a_default_fills_a_new_record(org, api):
     body = {**PLANT, "default": 1000}
     assert api(org.admin).post("/custom-fields", body).status_code == 201
     assert _lead(api(org.owner)).json()["custom"] == {"plant_size": 1000}
+
+
+def test_a_list_filtered_by_custom_values_counts_up_to_its_own_limit(org, api, fields, settings):
+    settings.GENDAN_CUSTOM_COUNT_LIMIT = 2
+    for size in (100, 200, 300):
+        LeadFactory(owner=org.owner, custom={"plant_size": size})
+    client = api(org.owner)
+    filtered = client.get("/leads", {"cf": "plant_size:gte:100"}).json()
+    assert (filtered["count"], filtered["count_capped"], len(filtered["items"])) == (2, True, 3)
+    # Without a custom condition the list counts up to the general limit.
+    assert client.get("/leads").json() | {"items": None} == {
+        "count": 3,
+        "count_capped": False,
+        "items": None,
+    }

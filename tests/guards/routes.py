@@ -38,12 +38,19 @@ API_VARIANTS: dict[str, list[dict]] = {
     "/deals/board": [{}, {"stage_id": "{stage_id}"}, {"limit": 100}],
     "/leads": [{}, {"in_pool": "true"}, {"cf": "grade:eq:a", "ordering": "-custom.score"}],
     "/deals": [{}, {"cf": "score:gte:1", "ordering": "custom.score"}],
+    "/leads/export": [{}, {"format": "xlsx", "cf": "grade:eq:a", "ordering": "-custom.score"}],
+    "/deals/export": [{}, {"format": "xlsx"}],
     "/custom-fields": [{}, {"record_type": "lead", "archived": "true"}],
     "/layouts/{record_type}": [{}, {"pipeline_id": "{pipeline_id}"}],
     "/tasks": [{}, {"subject_type": "deal", "subject_id": "{deal_id}"}],
     "/payment-plans": [{}, {"contract_id": "{contract_id}"}],
     "/payments": [{}, {"contract_id": "{contract_id}"}],
     "/notifications": [{}, {"unread": "true"}],
+    "/reports/funnel": [
+        {},
+        {"group_by": "custom.grade", "cf": "grade:in:a|b"},
+        {"group_by": "custom.champion"},
+    ],
     "/reports/conversion": [{"group_by": g} for g in ("owner", "source", "month")],
     "/reports/cycle": [{"basis": "deal"}, {"basis": "lead"}],
     "/reports/leaderboard": [{}, {"metric": "deals_won"}],
@@ -73,6 +80,11 @@ WEB_VARIANTS: dict[str, list[dict]] = {
         {"params": {"in_pool": "all"}},
         {"params": {"cf.grade.eq": "a", "cf.score.gte": "1", "ordering": "-custom.score"}},
     ],
+    "leads:export": [
+        {},
+        {"params": {"format": "xlsx", "in_pool": "all", "cf.grade.eq": "a"}},
+    ],
+    "tasks:export": [{}, {"params": {"assignee_id": "", "status": "", "format": "xlsx"}}],
     "custom_fields:list": [
         {},
         {"params": {"type": "deal"}},
@@ -92,7 +104,11 @@ WEB_VARIANTS: dict[str, list[dict]] = {
     "contracts:list": [{}, {"params": {"overdue": "true"}}],
     "contracts:create": [{"params": {"customer_id": "{customer_id}"}}],
     "payments:list": [{}, {"params": {"q": "Contract"}}],
-    "reports:dashboard": [{}, {"params": {"period": "this_year"}}],
+    "reports:dashboard": [
+        {},
+        {"params": {"period": "this_year"}},
+        {"params": {"group_by": "custom.grade", "cf.grade.eq": "a"}},
+    ],
     "reports:mine": [{}, {"params": {"period": "this_year"}}],
     "sales:quote_create": [{"params": {"deal_id": "{deal_id}"}}],
     "sales:visit_log": [
@@ -102,7 +118,12 @@ WEB_VARIANTS: dict[str, list[dict]] = {
 }
 
 # Path parameters that are not record ids: values that make the URL resolve.
-OTHER_PATH_VALUES = {"key": "follow_up_idle", "kind": "leads", "record_type": "deal"}
+OTHER_PATH_VALUES = {
+    "key": "follow_up_idle",
+    "kind": "leads",
+    "item_id": "a1",
+    "record_type": "deal",
+}
 
 
 @dataclass(frozen=True)

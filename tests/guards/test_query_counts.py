@@ -29,7 +29,7 @@ CEILINGS = {
     "/reports/leaderboard": 12,  # 10: one aggregate per metric
     "/reports/targets": 12,  # 9: the targets, then the actuals of user and team targets
     "web:workbench": 25,  # 21: six panels, each a page of rows and a count
-    "deals:detail": 22,  # 21: stages, history, quotes, contracts, tasks, and its layout
+    "deals:detail": 22,  # the deal, its path, timeline, tasks, quotes, contracts, ticks, layout
     # a dozen charts, each one or two aggregate queries
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37
@@ -46,6 +46,10 @@ ADMIN_ONLY = {
     "custom_fields:create",
     "custom_fields:edit",
     "custom_fields:delete",
+    "custom_fields:mappings",
+    "/custom-fields/mappings",
+    "pipeline_settings:list",
+    "pipeline_settings:stage_edit",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",
@@ -65,7 +69,13 @@ DENIED = {"admin": set(), "manager": ADMIN_ONLY, "rep": ADMIN_ONLY | RULE_READER
 REDIRECTS = {"admin": set(), "manager": set(), "rep": {"reports:dashboard"}}  # to reports:mine
 
 # Lists whose rows are reference data and do not grow with the world.
-FIXED_ROWS = {"/roles", "/rules/templates", "/me/notification-preferences"}
+# (a deal's checklist: the key actions of its stage)
+FIXED_ROWS = {
+    "/roles",
+    "/rules/templates",
+    "/me/notification-preferences",
+    "/deals/{deal_id}/checklist",
+}
 
 
 @pytest.fixture

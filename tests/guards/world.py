@@ -38,8 +38,9 @@ from gendan.customers import services as customer_services
 from gendan.deals import conversion
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
-from gendan.fields import layout_services
+from gendan.fields import layout_services, mapping
 from gendan.fields import services as field_services
+from gendan.fields.models import FieldMapping
 from gendan.followups import services as activity_services
 from gendan.leads import pool
 from gendan.leads import services as lead_services
@@ -493,6 +494,15 @@ class World:
                 "type": "text",
             },
         )
+        # ... which a conversion carries into a deal's field of its own
+        field_services.field_create(
+            actor=admin,
+            data={"record_type": "deal", "key": f"carried_{i}", "label_en": "C", "type": "text"},
+        )
+        mapping.mapping_create(
+            actor=admin,
+            data={"source_key": f"extra_{i}", "target_type": "deal", "target_key": f"carried_{i}"},
+        )
         rule = rule_services.rule_create(
             actor=admin,
             data={
@@ -560,4 +570,5 @@ class World:
             "notification_id": Notification.objects.filter(recipient=self.rep).earliest("id").pk,
             "alert_id": AlertRule.objects.earliest("id").pk,
             "channel_id": ChatChannel.objects.earliest("id").pk,
+            "mapping_id": FieldMapping.objects.earliest("id").pk,
         }

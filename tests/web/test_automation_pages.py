@@ -333,3 +333,64 @@ def test_risk_reasons_on_the_deal_page_the_card_and_the_workbench(org):
     assert 'title="Two follow-ups in a row without a reply; 20 days' in board
     workbench = client.get("/").content.decode()
     assert 'data-testid="risk-reason"' in workbench
+
+
+# Custom fields in the rule form ---------------------------------------------------------------
+
+
+def _picker(response) -> dict:
+    import re
+
+    found = re.search(
+        r'<script id="gd-custom-picker" type="application/json">(.*?)</script>',
+        response.content.decode(),
+    )
+    assert found, "the picker's fields are embedded in the form"
+    return json.loads(found.group(1))
+
+
+def test_the_rule_form_picks_custom_fields_in_the_readers_language(org):
+    from gendan.fields import services as field_services
+    from tests.fields.definitions import PLANT, SEGMENT
+
+    field_services.field_create(actor=org.admin, data=SEGMENT)
+    field_services.field_create(actor=org.admin, data=PLANT)
+    client = _client(org.manager)
+    english = _picker(client.get("/settings/rules/new/"))
+    segment = next(f for f in english["fields"] if f["path"] == "custom.segment")
+    assert segment["object"] == "deal" and segment["label"] == "Industry segment"
+    assert segment["ops"] == ["eq", "ne", "is_empty", "in"]
+    assert segment["choices"][0] == {"value": "manufacturing", "label": "Manufacturing"}
+    plant = next(f for f in english["fields"] if f["path"] == "custom.plant_size")
+    assert plant["object"] == "lead" and "gte" in plant["ops"]
+    assert english["ops"]["eq"] == "is"
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(org.manager)
+    page = chinese.get("/settings/rules/new/")
+    picked = _picker(page)
+    assert {f["label"] for f in picked["fields"]} == {"行业细分", "工厂面积"}
+    assert picked["ops"]["eq"] == "是"
+    assert 'data-testid="custom-picker"' in page.content.decode()
+
+
+def test_a_rule_on_a_custom_field_from_the_form_reads_in_words(org):
+    from gendan.fields import services as field_services
+    from tests.fields.definitions import SEGMENT
+
+    field_services.field_create(actor=org.admin, data=SEGMENT)
+    cond = [{"field": "custom.segment", "op": "eq", "value": "manufacturing"}]
+    action = [{"type": "set_field", "field": "custom.segment", "value": "retail"}]
+    client = _client(org.manager)
+    bad = client.post(
+        "/settings/rules/new/",
+        _form(conditions=json.dumps([{**cond[0], "value": "banking"}]), actions=json.dumps(action)),
+    )
+    assert "0.value: Choose one of" in bad.context["form"].errors["conditions"][0]
+    response = client.post(
+        "/settings/rules/new/", _form(conditions=json.dumps(cond), actions=json.dumps(action))
+    )
+    rule = Rule.objects.get()
+    assert response.status_code == 302 and rule.conditions == cond
+    page = client.get(f"/settings/rules/{rule.pk}/").content.decode()
+    assert "Industry segment is Manufacturing" in page
+    assert "Set Industry segment to Retail" in page

@@ -1,4 +1,5 @@
-"""The filter every metric accepts: a period, and team / owner / pipeline / source.
+"""The filter every metric accepts: a period, and team / owner / pipeline / source, and on the
+deals' reports the deals' custom fields (`cf`, as the deal list takes them: `segment:in:a|b`).
 
 A period is a half-open interval [start, end) of aware datetimes in `settings.TIME_ZONE`;
 named periods (this/last week, month, quarter, year) are computed from the local date.
@@ -12,6 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import ValidationFailed
+from gendan.deals.models import Deal
+from gendan.fields.choices import RecordType
+from gendan.fields.filters import custom_filtered
+from gendan.fields.selectors import visible_definitions
 from gendan.org.scoping import members_q, team_subtree_ids
 
 PERIODS = (
@@ -73,6 +78,11 @@ class MetricFilter:
     pipeline_id: int | None = None
     source: str | None = None
     team_member_teams: set[int] | frozenset[int] = field(default_factory=set)
+    # Conditions on the deals' custom fields, checked against what `viewer` may see.
+    cf: tuple[str, ...] = ()
+    viewer: object = None
+    # The deals' field definitions the viewer may see, when already read (None: not read).
+    deal_fields: tuple | None = None
 
     @property
     def start(self) -> datetime:
@@ -90,6 +100,7 @@ class MetricFilter:
             "owner_id": self.owner_id,
             "pipeline_id": self.pipeline_id,
             "source": self.source,
+            "cf": list(self.cf),
         }
 
     # Applying the filter -------------------------------------------------------------------
@@ -117,7 +128,20 @@ class MetricFilter:
             queryset = queryset.filter(**{f"{prefix}pipeline_id": self.pipeline_id})
         if self.source:
             queryset = queryset.filter(**{f"{prefix}lead__source": self.source})
+        if self.cf and deal_path:
+            matching = self.custom_deals(Deal.objects.all())
+            queryset = queryset.filter(**{f"{deal_path}__in": matching})
+        elif self.cf:
+            queryset = self.custom_deals(queryset)
         return queryset
+
+    def custom_deals(self, queryset: QuerySet) -> QuerySet:
+        """The deals whose custom values meet `cf` (ValidationFailed naming `cf.<key>` for a
+        field the viewer may not see, or a value it cannot hold)."""
+        fields = None if self.deal_fields is None else list(self.deal_fields)
+        return custom_filtered(
+            queryset, RecordType.DEAL, list(self.cf), actor=self.viewer, fields=fields
+        )
 
     def leads(self, queryset: QuerySet) -> QuerySet:
         queryset = self.people(queryset)
@@ -156,9 +180,14 @@ def metric_filter(
     source: str | None = None,
     default_period: str = "this_month",
     today: date | None = None,
+    cf: list[str] | tuple[str, ...] = (),
+    viewer=None,
+    deal_fields=None,
 ) -> MetricFilter:
     """Build the filter from request parameters. `from`/`to` (inclusive dates) win over a named
-    period; with neither, `default_period` applies."""
+    period; with neither, `default_period` applies. `cf`: conditions on the deals' custom
+    fields, as `viewer` may use them (the deals' reports apply them); `deal_fields`: the deals'
+    definitions `viewer` may see, when the caller has read them (else read once here)."""
     today = today or timezone.localdate()
     if date_from or date_to:
         start = date_from or date(today.year, 1, 1)
@@ -179,4 +208,14 @@ def metric_filter(
         pipeline_id=pipeline_id,
         source=source or None,
         team_member_teams=team_subtree_ids(team_id) if team_id else set(),
+        cf=tuple(c for c in cf or () if c),
+        viewer=viewer,
+        deal_fields=_deal_fields(viewer, cf, deal_fields),
     )
+
+
+def _deal_fields(viewer, cf, fields) -> tuple | None:
+    """The deals' definitions the viewer may see, read once for every report of a request."""
+    if fields is not None:
+        return tuple(fields)
+    return tuple(visible_definitions(viewer, RecordType.DEAL)) if cf else None

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gendan.analytics.metrics import grouping
 from gendan.analytics.metrics.common import (
     SecondsBetween,
     days,
@@ -56,16 +57,45 @@ def _deals(actor, f: MetricFilter):
 # Funnel ---------------------------------------------------------------------------------------
 
 
-def funnel(*, actor, f: MetricFilter) -> dict:
-    """Deals created in the period, per stage: how many reached it or a later stage."""
+def funnel(*, actor, f: MetricFilter, group_by: str | None = None) -> dict:
+    """Deals created in the period, per stage: how many reached it or a later stage. With
+    `group_by=custom.<key>` (a choice, yes / no or user field of the deals the viewer may
+    see), also one funnel per value of the field and one for the deals without one, from the
+    same single query."""
+    field = grouping.group_field(actor, group_by, f.deal_fields)
     pipeline = _pipeline(f)
     stages = list(pipeline.stages.exclude(kind=StageKind.LOST).order_by("order", "id"))
+    rows = _funnel_rows(actor, f, pipeline, field)
+    result = {
+        "pipeline_id": pipeline.pk,
+        "deals": sum(r["n"] for r in rows),
+        "stages": _funnel_stages(stages, rows),
+    }
+    if field is not None:
+        result["group_by"] = f"custom.{field.key}"
+        result["groups"] = [
+            {
+                **group,
+                "deals": sum(r["n"] for r in rows if r["grp"] == group["value"]),
+                "stages": _funnel_stages(stages, [r for r in rows if r["grp"] == group["value"]]),
+            }
+            for group in grouping.groups(field, {r["grp"] for r in rows})
+        ]
+    return result
+
+
+def _funnel_rows(actor, f: MetricFilter, pipeline, field) -> list[dict]:
+    """(furthest stage order, ever won[, group]) → count and amount of the period's deals."""
     history = StageChange.objects.filter(deal=OuterRef("pk")).exclude(to_stage__kind=StageKind.LOST)
     furthest = history.order_by().values("deal").annotate(m=Max("to_stage__order")).values("m")[:1]
     current_order = Case(
         When(~Q(stage__kind=StageKind.LOST), then=F("stage__order")), output_field=IntegerField()
     )
     cohort = f.in_period(_deals(actor, f).filter(pipeline=pipeline), "created_at")
+    keys = ["furthest", "ever_won"]
+    if field is not None:
+        cohort = cohort.annotate(grp=grouping.expression(field))
+        keys.append("grp")
     grouped = (
         cohort.annotate(
             furthest=Coalesce(Subquery(furthest, output_field=IntegerField()), current_order),
@@ -80,10 +110,13 @@ def funnel(*, actor, f: MetricFilter) -> dict:
             ),
         )
         .order_by()
-        .values("furthest", "ever_won")
+        .values(*keys)
         .annotate(n=Count("pk"), amount=currency_sum("amount"))
     )
-    rows = list(grouped)
+    return list(grouped)
+
+
+def _funnel_stages(stages, rows) -> list[dict]:
     won = sum(r["n"] for r in rows if r["ever_won"])
     result = []
     for i, stage in enumerate(stages):
@@ -107,7 +140,7 @@ def funnel(*, actor, f: MetricFilter) -> dict:
         )
         if i:
             result[i - 1]["conversion_to_next"] = ratio(reached, result[i - 1]["reached"])
-    return {"pipeline_id": pipeline.pk, "deals": sum(r["n"] for r in rows), "stages": result}
+    return result
 
 
 # Stage durations ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
+from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.sales.schemas.contracts import (
@@ -31,6 +32,15 @@ def contract_list(
     title and customer name; `overdue=true` keeps those with money past due."""
     qs = contract_selectors.contract_list(actor=actor(request), filters=filters)
     return paginate(qs, page.page, page.page_size)
+
+
+@router.get("/export", openapi_extra=EXPORT_DOC)
+def contract_export(
+    request: HttpRequest, filters: ContractFilter = Query(...), params: ExportParams = Query(...)
+):
+    """The contracts as a CSV or XLSX file: the rows the list answers with the same filters, in its
+    order, with every custom field you may see."""
+    return export(request, "contracts", filters, params)
 
 
 @router.post("", response={201: ContractOut})

@@ -7,4 +7,5 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="list"),
     path("new/", views.task_create, name="create"),
+    path("export/", views.task_export, name="export"),
 ]

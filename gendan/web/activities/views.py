@@ -17,11 +17,10 @@ from gendan.org.people import assignable_users
 from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list
 from gendan.web.activities.forms import TaskForm
+from gendan.web.exports import export_download
 
 
-@require_GET
-@login_required
-def task_list(request):
+def _list_filters(request):
     filters = page_filters(request, TaskFilter, RecordType.TASK)
     # Without a choice in the URL (an empty one is "any"): my open tasks.
     defaults = {}
@@ -29,7 +28,19 @@ def task_list(request):
         defaults["assignee_id"] = request.user.pk
     if filters.status is None and request.GET.get("status") is None:
         defaults["status"] = TaskStatus.OPEN
-    filters = filters.model_copy(update=defaults)
+    return filters.model_copy(update=defaults)
+
+
+@require_GET
+@login_required
+def task_export(request):
+    return export_download(request, "tasks", _list_filters(request), reverse("tasks:list"))
+
+
+@require_GET
+@login_required
+def task_list(request):
+    filters = _list_filters(request)
     qs = selectors.task_list(actor=request.user, filters=filters).select_related(
         "lead", "customer", "deal", "contract"
     )

@@ -2,6 +2,7 @@
 numbers embedded in the page."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gendan.analytics.dashboard import dashboard
+from gendan.analytics.metrics import grouping
 from gendan.analytics.metrics.filters import PERIODS, local_midnight, metric_filter
 from gendan.analytics.schemas import ReportFilter, WeeklyFilter
 from gendan.analytics.weekly import weekly_review
@@ -18,6 +20,10 @@ from gendan.analytics.weekly_pdf import weekly_pdf
 from gendan.analytics.weekly_send import pdf_filename
 from gendan.core.errors import ValidationFailed
 from gendan.deals import selectors as deal_selectors
+from gendan.fields import display as field_display
+from gendan.fields import filters as custom_filters
+from gendan.fields import selectors as field_selectors
+from gendan.fields.choices import FieldType, RecordType
 from gendan.leads.choices import LeadSource
 from gendan.org.choices import Scope
 from gendan.org.models import Team, User
@@ -38,11 +44,24 @@ def _period_labels():
     ]
 
 
+def deal_fields(request) -> list:
+    """The deals' custom fields the reader may see, read once for the whole page."""
+    fields = field_selectors.read_once(request, RecordType.DEAL)
+    return [f for f in fields if field_selectors.may_see(request.user, f)]
+
+
 def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
-    """(the form's values, the MetricFilter, errors) from the query string."""
+    """(the form's values, the MetricFilter, errors) from the query string. Conditions on
+    the deals' custom fields that the reader may not use are dropped, as a list page does."""
     values = parse_filters(request, ReportFilter).model_dump(
         by_alias=True, exclude_none=True, exclude={"format"}
     )
+    fields = deal_fields(request)
+    values["cf"] = custom_filters.usable(
+        RecordType.DEAL, values.get("cf"), actor=request.user, fields=fields
+    )
+    if not values["cf"]:
+        values.pop("cf")
     if values.get("period") not in PERIODS:
         values.pop("period", None)
     if owner_id is not None:
@@ -58,6 +77,9 @@ def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
             owner_id=values.get("owner_id"),
             pipeline_id=values.get("pipeline_id"),
             source=values.get("source"),
+            cf=values.get("cf", ()),
+            viewer=request.user,
+            deal_fields=fields,
         )
     except ValidationFailed as exc:
         errors = {k: str(v) for k, v in exc.errors.items()}
@@ -68,6 +90,9 @@ def read_report_filters(request, *, owner_id=None) -> tuple[dict, object, dict]:
             team_id=values.get("team_id"),
             owner_id=values.get("owner_id"),
             source=values.get("source"),
+            cf=values.get("cf", ()),
+            viewer=request.user,
+            deal_fields=fields,
         )
     return values, f, errors
 
@@ -102,10 +127,48 @@ def _chart_labels() -> dict:
     }
 
 
+def _custom_choices(request) -> tuple[list, list]:
+    """(the deals' choice fields the page filters by, each with its options; the fields the
+    funnel may be grouped by), of those the reader may see."""
+    groupable = grouping.groupable_fields(request.user, deal_fields(request))
+    filters = [
+        {
+            "key": f.key,
+            "label": field_display.label(f),
+            "options": [(c["value"], field_display.choice_label(c)) for c in f.choices or []],
+        }
+        for f in groupable
+        if f.type == FieldType.CHOICE
+    ]
+    groups = [(f"custom.{f.key}", field_display.label(f)) for f in groupable]
+    return filters, groups
+
+
+def _group_by(request, groups) -> str | None:
+    """The grouping asked for, when the page offers it (else none, as a list drops a value
+    of its URL that it cannot use)."""
+    asked = (request.GET.get("group_by") or "").strip()
+    return asked if asked in {code for code, _label in groups} else None
+
+
+def _export_query(values: dict, group_by: str | None) -> str:
+    """The funnel report's API query for the page's filters (for its downloads)."""
+    params = {k: v for k, v in values.items() if k != "cf"}
+    params.update({"cf": list(values.get("cf", ())), "group_by": group_by or ""})
+    return urlencode({k: v for k, v in params.items() if v not in ("", None, [])}, doseq=True)
+
+
 def _render(request, *, mine: bool):
     user = request.user
     values, f, errors = read_report_filters(request, owner_id=user.pk if mine else None)
-    data = dashboard(actor=user, f=f, mine=mine)
+    custom_filters_shown, groups = _custom_choices(request)
+    group_by = _group_by(request, groups)
+    data = dashboard(actor=user, f=f, mine=mine, group_by=group_by)
+    chosen = dict(
+        (key, value)
+        for key, op, value in map(custom_filters.parse, values.get("cf", ()))
+        if op == "eq"
+    )
     owner_q = assignable_user_ids_q(user)
     context = {
         "mine": mine,
@@ -123,6 +186,10 @@ def _render(request, *, mine: bool):
         if mine or not owner_q
         else list(User.objects.filter(owner_q).order_by("username")),
         "labels": _chart_labels(),
+        "custom_filters": [{**c, "chosen": chosen.get(c["key"], "")} for c in custom_filters_shown],
+        "groups": groups,
+        "group_by": group_by,
+        "export_query": _export_query(values, group_by),
     }
     return render(request, "analytics/dashboard.html", context)
 

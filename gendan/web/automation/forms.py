@@ -8,9 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gendan.activities.choices import NotificationKind
+from gendan.automation import rule_custom
 from gendan.automation.channel_settings import CHAT_KINDS
-from gendan.automation.choices import ChannelKind, RuleObject
+from gendan.automation.choices import ChannelKind, Operator, RuleObject
+from gendan.automation.describe import CUSTOM_OPS
 from gendan.core.errors import ValidationFailed
+from gendan.fields import display
 from gendan.ui.dialogs import run_service
 from gendan.ui.widgets import StyledForm
 
@@ -117,6 +120,28 @@ def run_rule_service(form: RuleForm, call):
             ) from exc
 
     return run_service(form, mapped)
+
+
+def custom_field_picker() -> dict:
+    """What the rule form's picker offers: each object's custom fields (label in the reader's
+    language, type, the operators that fit, choices with their labels), and the operators'
+    words. The page's script turns a pick into a condition or a set_field action."""
+    fields = [
+        {
+            "object": obj,
+            "path": f"{rule_custom.PREFIX}{field.key}",
+            "label": display.label(field),
+            "type": field.type,
+            "ops": list(rule_custom.operators(field)),
+            "choices": [
+                {"value": c["value"], "label": display.choice_label(c)} for c in field.choices or []
+            ],
+        }
+        for obj in RuleObject.values
+        for field in rule_custom.fields_for(obj)
+    ]
+    ops = {op: str(CUSTOM_OPS.get(op) or label) for op, label in Operator.choices}
+    return {"fields": fields, "ops": ops, "yes": _("Yes"), "no": _("No")}
 
 
 class RuleTestForm(StyledForm):

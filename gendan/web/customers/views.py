@@ -20,6 +20,7 @@ from gendan.sales.selectors.visits import visit_figures
 from gendan.ui.dialogs import dialog_flow, record_initial
 from gendan.ui.lists import paginate_list
 from gendan.web.customers.forms import ContactForm, CustomerForm
+from gendan.web.exports import export_download
 
 CUSTOMER_FIELDS = (
     "name",
@@ -51,6 +52,13 @@ def customer_list(request):
             "statuses": CustomerStatus.choices,
         },
     )
+
+
+@require_GET
+@login_required
+def customer_export(request):
+    filters = page_filters(request, CustomerFilter, RecordType.CUSTOMER)
+    return export_download(request, "customers", filters, reverse("customers:list"))
 
 
 @require_GET
@@ -135,6 +143,13 @@ def contact_list(request):
     qs = selectors.contact_list(actor=request.user, filters=filters)
     page = paginate_list(request, qs, default_ordering="name", filters=filters)
     return render(request, "customers/contact_list.html", {"page": page, "filters": filters})
+
+
+@require_GET
+@login_required
+def contact_export(request):
+    filters = page_filters(request, ContactFilter, RecordType.CONTACT)
+    return export_download(request, "contacts", filters, reverse("contacts:list"))
 
 
 @require_GET

@@ -80,3 +80,9 @@ class DealCreateForm(DealForm):
     def __init__(self, *args, pipelines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pipeline_id"].choices = list(pipelines)  # (id, name in the reader's language)
+
+
+class MoveFieldsForm(CustomFieldsForm):
+    """The custom fields a stage requires, asked for by the board's move dialog (`only`)."""
+
+    record_type = RecordType.DEAL

@@ -1,21 +1,14 @@
 """Pipeline board (看板) pages: the board, one column's next cards, and moving a deal."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django.views.decorators.http import require_GET, require_http_methods
 
-from gendan.core.errors import DomainError, ValidationFailed
-from gendan.core.money import cents
 from gendan.core.risk import RiskLevel
 from gendan.customers.selectors import contact_choices
-from gendan.deals import selectors, services
+from gendan.deals import checklist, selectors, services
 from gendan.deals.choices import DealStatus
 from gendan.deals.schemas import DealFilter
 from gendan.fields import layouts
@@ -29,11 +22,9 @@ from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import quotes as quote_selectors
 from gendan.ui.dialogs import dialog_flow, hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list
-from gendan.ui.templatetags.gendan import local_name, total_money
+from gendan.ui.templatetags.gendan import local_name
 from gendan.web.deals.forms import DealCreateForm, DealForm
-
-# Fields the move dialog can ask for when the target stage requires them.
-ASKABLE = ("amount", "expected_close_date", "contact_id", "lost_reason")
+from gendan.web.exports import export_download
 
 
 def _int(value):
@@ -87,89 +78,6 @@ def deal_board_column(request):
     )
 
 
-def _move_data(request) -> tuple[dict, dict]:
-    """Parse the fields a move may carry; return (data, errors)."""
-    data, errors = {}, {}
-    post = request.POST
-    if post.get("amount", "") != "":
-        try:
-            data["amount"] = cents(Decimal(post["amount"]))
-            if data["amount"] < 0:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            errors["amount"] = _("Enter a positive amount.")
-    if post.get("expected_close_date"):
-        value = parse_date(post["expected_close_date"])
-        if value is None:
-            errors["expected_close_date"] = _("Enter a valid date.")
-        else:
-            data["expected_close_date"] = value
-    if post.get("contact_id"):
-        data["contact_id"] = _int(post["contact_id"])
-    return data, errors
-
-
-def _totals(actor, pipeline_id: int) -> list[dict]:
-    board = selectors.deal_board(actor=actor, pipeline_id=pipeline_id, limit=1)
-    return [
-        {"stage_id": c["stage_id"], "count": c["count"], "amount": total_money(c)}
-        for c in board["columns"]
-    ]
-
-
-@require_POST
-@login_required
-def deal_move(request, deal_id: int):
-    """Move a deal; when the stage needs more, answer 422 with a form asking for just that."""
-    stage_id = _int(request.POST.get("stage_id"))
-    lost_reason = (request.POST.get("lost_reason") or "").strip() or None
-    data, errors = _move_data(request)
-    deal = None
-    try:
-        deal = services.deal_visible(actor=request.user, deal_id=deal_id)
-        if errors:
-            raise ValidationFailed(errors=errors)
-        if data:
-            deal = services.deal_update(
-                actor=request.user,
-                deal_id=deal_id,
-                data={**data, "stage_id": stage_id, "lost_reason": lost_reason},
-            )
-        else:
-            deal = services.deal_move(
-                actor=request.user, deal_id=deal_id, stage_id=stage_id, lost_reason=lost_reason
-            )
-    except ValidationFailed as exc:
-        asked = [f for f in exc.errors if f in ASKABLE]
-        if deal is None or not asked or len(asked) != len(exc.errors):
-            return JsonResponse({"detail": str(exc.detail), "errors": _str(exc.errors)}, status=422)
-        stage = selectors.stage_get(actor=request.user, stage_id=stage_id)
-        context = {
-            "deal": deal,
-            "stage": stage,
-            "asked": asked,
-            "errors": _str(exc.errors) if request.htmx else {},
-            "values": request.POST,
-            "contacts": contact_choices(actor=request.user, customer_id=deal.customer_id),
-        }
-        status = 200 if request.htmx else 422
-        return render(request, "deals/_move_dialog.html", context, status=status)
-    except DomainError as exc:
-        return JsonResponse({"detail": str(exc.detail)}, status=exc.status)
-    payload = {
-        "deal_id": deal.pk,
-        "stage_id": deal.stage_id,
-        "columns": _totals(request.user, deal.pipeline_id),
-    }
-    if request.htmx:
-        return trigger_client_event(HttpResponse(status=204), "dealMoved", payload)
-    return JsonResponse(payload)
-
-
-def _str(errors: dict) -> dict:
-    return {field: str(message) for field, message in errors.items()}
-
-
 # Lists and record pages ---------------------------------------------------------------------
 
 DEAL_FIELDS = (
@@ -182,6 +90,13 @@ DEAL_FIELDS = (
     "next_follow_up_at",
     "notes",
 )
+
+
+@require_GET
+@login_required
+def deal_export(request):
+    filters = page_filters(request, DealFilter, RecordType.DEAL)
+    return export_download(request, "deals", filters, reverse("deals:list"))
 
 
 @require_GET
@@ -240,6 +155,7 @@ def deal_detail(request, deal_id: int):
             "open_stages": [s for s in stages if s.kind == "open"],
             "won_stage": next((s for s in stages if s.kind == "won"), None),
             "lost_stage": next((s for s in stages if s.kind == "lost"), None),
+            "checklist": checklist.checklist_of(deal),
             "events": list(events[:50]),
             "tasks": list(tasks[:20]),
         },

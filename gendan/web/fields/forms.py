@@ -146,3 +146,24 @@ class CustomFieldForm(StyledForm):
 
 class DeleteFieldForm(StyledForm):
     confirm = forms.CharField(label=_("Type the field's key to delete it"), max_length=40)
+
+
+class MappingForm(StyledForm):
+    """One line of the conversion mapping: a lead field onto a customer, contact or deal
+    field (`<record type>:<key>`)."""
+
+    source_key = forms.ChoiceField(label=_("Lead field"))
+    target = forms.ChoiceField(label=_("Fills"))
+
+    def __init__(self, *args, sources=(), targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_key"].choices = list(sources)
+        self.fields["target"].choices = list(targets)
+
+    def service_data(self) -> dict:
+        target_type, _sep, target_key = self.cleaned_data["target"].partition(":")
+        return {
+            "source_key": self.cleaned_data["source_key"],
+            "target_type": target_type,
+            "target_key": target_key,
+        }

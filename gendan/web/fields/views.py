@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gendan.core.errors import DomainError
-from gendan.fields import selectors, services
+from gendan.fields import mapping, selectors, services
 from gendan.fields.choices import RecordType
 from gendan.fields.display import label
 from gendan.org.services import require_admin
 from gendan.ui.dialogs import dialog_flow, hx_refresh, render_dialog, run_service
-from gendan.web.fields.forms import CustomFieldForm, DeleteFieldForm
+from gendan.web.fields.forms import CustomFieldForm, DeleteFieldForm, MappingForm
 from gendan.web.fields.layout_views import editor_context, layout_target
 
 
@@ -123,3 +123,47 @@ def field_delete(request, field_id: int):
         submit=_("Delete for good"),
         intro=_("The field and its values on every record are deleted. This cannot be undone."),
     )
+
+
+def _mapping_form(data=None) -> MappingForm:
+    sources = [(key, label(f)) for key, f in mapping.source_fields().items()]
+    targets = [
+        (f"{t}:{f.key}", f"{RecordType(t).label} · {label(f)}")
+        for t in mapping.TARGET_TYPES
+        for f in selectors.definitions(t)
+    ]
+    return MappingForm(data, sources=sources, targets=targets)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def mapping_list(request):
+    """Settings → Custom fields → Conversion: which lead field fills which field of the
+    customer, contact and deal a conversion makes."""
+    require_admin(request.user)
+    form = _mapping_form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form, lambda: mapping.mapping_create(actor=request.user, data=form.service_data())
+        )
+        if done is not None:
+            messages.success(request, _("Mapping added."))
+            return redirect("custom_fields:mappings")
+    return render(
+        request,
+        "fields/mapping_list.html",
+        {
+            "rows": mapping.mapping_rows(actor=request.user),
+            "form": form,
+            "record_types": RecordType.choices,
+            "settings_tab": "fields",
+        },
+    )
+
+
+@require_POST
+@login_required
+def mapping_delete(request, mapping_id: int):
+    mapping.mapping_delete(actor=request.user, mapping_id=mapping_id)
+    messages.success(request, _("Mapping removed."))
+    return redirect("custom_fields:mappings")

@@ -7,6 +7,7 @@ app_name = "leads"
 urlpatterns = [
     path("", views.lead_list, name="list"),
     path("new/", views.lead_create, name="create"),
+    path("export/", views.lead_export, name="export"),
     path("<int:lead_id>/", views.lead_detail, name="detail"),
     path("<int:lead_id>/edit/", views.lead_edit, name="edit"),
     path("<int:lead_id>/convert/", views.lead_convert, name="convert"),

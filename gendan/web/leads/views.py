@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
 from gendan.deals import conversion
+from gendan.fields import mapping
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
@@ -28,6 +29,7 @@ from gendan.ui.lists import (
     paginate_list,
     safe_next,
 )
+from gendan.web.exports import export_download
 from gendan.web.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
 
 ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_follow_up_at")
@@ -35,15 +37,28 @@ ORDERINGS = ("-created_at", "created_at", "name", "-last_activity_at", "next_fol
 POOL_VIEWS = {"false": False, "true": True, "all": None}
 
 
-@require_GET
-@login_required
-def lead_list(request):
+def _list_filters(request):
+    """The list's filters as the page shows them, its tab, and the filters the rows follow."""
     filters = page_filters(request, LeadFilter, RecordType.LEAD)
     pool_view = request.GET.get("in_pool") if request.GET.get("in_pool") in POOL_VIEWS else "false"
     tab = {"in_pool": POOL_VIEWS[pool_view]}
     if pool_view == "true" and not filters.ordering:
         tab["ordering"] = "-pool_entered_at"
-    query = filters.model_copy(update=tab)
+    return filters, pool_view, filters.model_copy(update=tab)
+
+
+@require_GET
+@login_required
+def lead_export(request):
+    """The list as it is shown (tab, filters, order), as CSV or XLSX."""
+    _filters, _tab, query = _list_filters(request)
+    return export_download(request, "leads", query, reverse("leads:list"))
+
+
+@require_GET
+@login_required
+def lead_list(request):
+    filters, pool_view, query = _list_filters(request)
     qs = selectors.lead_list(actor=request.user, filters=query)
     page = paginate_list(request, qs, default_ordering="-created_at", filters=filters)
     return render(
@@ -200,6 +215,7 @@ def lead_convert(request, lead_id: int):
         action=reverse("leads:convert", args=[lead.pk]),
         submit=_("Convert"),
         intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
+        carried=mapping.carried_preview(lead, actor=request.user),
     )
 
 

@@ -24,6 +24,7 @@ contract_urls = (
     [
         path("", contracts.contract_list, name="list"),
         path("new/", contracts.contract_create, name="create"),
+        path("export/", contracts.contract_export, name="export"),
         path(
             "from-deal/<int:deal_id>/",
             contracts.contract_create_from_deal,

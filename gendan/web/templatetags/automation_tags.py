@@ -14,13 +14,14 @@ def trigger_text(rule) -> str:
 
 
 @register.filter
-def condition_text(cond) -> str:
-    return describe.condition_text(cond)
+def condition_text(cond, obj: str = "") -> str:
+    """A condition in words; `obj`, the rule's object, names its custom fields by label."""
+    return describe.condition_text(cond, obj)
 
 
 @register.filter
-def action_text(action) -> str:
-    return describe.action_text(action)
+def action_text(action, obj: str = "") -> str:
+    return describe.action_text(action, obj)
 
 
 @register.filter

@@ -41,6 +41,8 @@ EVENT_ICONS = {
     "contact_added": "bi-person-vcard",
     "deal_created": "bi-briefcase",
     "updated": "bi-pencil",
+    "checklist_ticked": "bi-check2-square",
+    "checklist_unticked": "bi-square",
 }
 
 
@@ -77,6 +79,8 @@ def event_text(event) -> str:
         if data.get("lost_reason"):
             text += f" ({data['lost_reason']})"
         return text
+    if kind in ("checklist_ticked", "checklist_unticked"):
+        return str(data.get("text") or "")
     if kind == "updated":
         return ", ".join(sorted((data.get("fields") or {}).keys()))
     for key in ("excerpt", "name", "title", "number"):

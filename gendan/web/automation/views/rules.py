@@ -13,7 +13,12 @@ from gendan.core.errors import DomainError, NotFound
 from gendan.org.permissions import can
 from gendan.ui.dialogs import run_service
 from gendan.ui.lists import safe_next
-from gendan.web.automation.forms import RuleForm, RuleTestForm, run_rule_service
+from gendan.web.automation.forms import (
+    RuleForm,
+    RuleTestForm,
+    custom_field_picker,
+    run_rule_service,
+)
 
 RECENT_RUNS = 30
 
@@ -83,7 +88,12 @@ def rule_create(request):
     return render(
         request,
         "automation/rule_form.html",
-        {"form": form, "title": _("New rule"), "settings_tab": "rules"},
+        {
+            "form": form,
+            "title": _("New rule"),
+            "settings_tab": "rules",
+            "picker": custom_field_picker(),
+        },
     )
 
 
@@ -109,7 +119,13 @@ def rule_edit(request, rule_id: int):
     return render(
         request,
         "automation/rule_form.html",
-        {"form": form, "rule": rule, "title": _("Edit rule"), "settings_tab": "rules"},
+        {
+            "form": form,
+            "rule": rule,
+            "title": _("Edit rule"),
+            "settings_tab": "rules",
+            "picker": custom_field_picker(),
+        },
     )
 
 

@@ -23,6 +23,7 @@ from gendan.sales.selectors import visits as visit_selectors
 from gendan.sales.services import contracts as contract_services
 from gendan.ui.dialogs import hx_redirect, hx_refresh, render_dialog, run_service
 from gendan.ui.lists import int_or_none, paginate_list
+from gendan.web.exports import export_download
 from gendan.web.sales.forms import (
     AcceptForm,
     ActivateForm,
@@ -65,6 +66,13 @@ def contract_list(request):
             "statuses": contract_status_choices(),
         },
     )
+
+
+@require_GET
+@login_required
+def contract_export(request):
+    filters = page_filters(request, ContractFilter, RecordType.CONTRACT)
+    return export_download(request, "contracts", filters, reverse("contracts:list"))
 
 
 @require_GET

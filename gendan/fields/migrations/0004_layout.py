@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fields', '0002_field_on_card'),
+        ('fields', '0003_field_mapping'),
     ]
 
     operations = [
