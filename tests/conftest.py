@@ -55,6 +55,11 @@ class ApiClient:
             API + path, data or {}, content_type="application/json", headers=self._headers(headers)
         )
 
+    def put(self, path: str, data: dict | None = None, headers: dict | None = None):
+        return self.client.put(
+            API + path, data or {}, content_type="application/json", headers=self._headers(headers)
+        )
+
     def delete(self, path: str, headers: dict | None = None):
         return self.client.delete(API + path, headers=self._headers(headers))
 

@@ -27,6 +27,7 @@ from gendan.api.customers import contacts_router, customers_router
 from gendan.api.deals import deals_router, pipelines_router
 from gendan.api.fields import router as fields_router
 from gendan.api.idempotency import in_one_transaction, replay_or_claim
+from gendan.api.layouts import router as layouts_router
 from gendan.api.leads import router as leads_router
 from gendan.api.limits import THROTTLES, too_many_requests
 from gendan.api.openapi import GendanAPI, JsonParser, MalformedBody
@@ -97,6 +98,7 @@ api.add_router("/milestones", delivery.router)
 api.add_router("/visits", visits.router)
 api.add_router("/rules", rules_router)
 api.add_router("/custom-fields", fields_router)
+api.add_router("/layouts", layouts_router)
 api.add_router("/chat-channels", chat_channels_router)
 api.add_router("/reports", reports_router)
 api.add_router("/targets", targets_router)

@@ -5,7 +5,7 @@ field leaves every other row of the demo as it was.
 """
 
 from gendan.demo.context import Demo, weighted
-from gendan.fields import indexes, services
+from gendan.fields import indexes, layout_services, services
 from gendan.fields.choices import FieldType, RecordType
 from gendan.org.system import system_actor
 
@@ -74,10 +74,34 @@ FIELDS = (
 )
 
 
+# The deal forms and pages in three sections; the lead forms without tags, which the demo's
+# teams do not use.
+DEAL_SECTIONS = (
+    ("基本信息", "Basics", ["name", "customer_id", "pipeline_id", "contact_id", "owner_id"]),
+    (
+        "商务信息",
+        "Business",
+        ["amount", "expected_close_date", "custom.segment", "custom.tender_no"],
+    ),
+    ("其他", "Other", ["risk_level", "next_follow_up_at", "notes"]),
+)
+LEAD_HIDDEN = ["tags"]
+
+
 def define(demo: Demo) -> None:
-    """The fields, through the service as an administrator would add them."""
+    """The fields and the layouts, through the services as an administrator would add them."""
+    actor = system_actor()
     for position, data in enumerate(FIELDS, start=1):
-        services.field_create(actor=system_actor(), data={**data, "position": position})
+        services.field_create(actor=actor, data={**data, "position": position})
+    layout_services.layout_save(
+        actor=actor,
+        record_type=RecordType.DEAL,
+        sections=[{"label_zh": zh, "label_en": en, "fields": f} for zh, en, f in DEAL_SECTIONS],
+        hidden=[],
+    )
+    layout_services.layout_save(
+        actor=actor, record_type=RecordType.LEAD, sections=[], hidden=LEAD_HIDDEN
+    )
 
 
 def build_indexes() -> None:

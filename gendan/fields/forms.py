@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gendan.fields import layouts
 from gendan.fields.choices import FieldType
 from gendan.fields.display import choice_label, help_text, label
 from gendan.fields.selectors import may_edit, visible_definitions
@@ -99,19 +100,48 @@ def _style(widget) -> None:
     widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def layout_name(form_name: str) -> str:
+    """How a layout names a form's field: `custom.<key>` for `cf_<key>`, else the same."""
+    if form_name.startswith(PREFIX):
+        return layouts.CUSTOM + form_name[len(PREFIX) :]
+    return form_name
+
+
 class CustomFieldsForm(forms.Form):
     """A record's form with its custom fields (put first among the bases). Pass `user` (who
     fills it in) and, when editing, `custom` (the record's values); a form made without a
     user has none. `service_data()` then carries them as `custom`. `only` (keys) keeps just
-    those fields: a form that asks for a few values and leaves the others as they are."""
+    those fields, whatever the layout: a form that asks for a few values and leaves the
+    others as they are.
+
+    The form follows its record type's layout (`layout`, else the one of `pipeline_id` for a
+    deal, else the type's own): the fields it hides are not in the form (so neither asked
+    for nor changed), and `layout_sections` gives the rest in the layout's sections. A
+    subclass's `__init__` reaches a hideable field with `self.fields.get(name)`."""
 
     record_type = ""
 
-    def __init__(self, *args, user=None, custom=None, only=None, **kwargs):
+    def __init__(
+        self, *args, user=None, custom=None, only=None, layout=None, pipeline_id=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.custom_fields = visible_definitions(user, self.record_type) if user else []
+        # A form of `only` some fields asks for what a rule needs (a stage's required fields),
+        # whatever the layout hides.
+        self.layout = (
+            layouts.ResolvedLayout(record_type=self.record_type)
+            if only is not None
+            else layout or layouts.layout_for(self.record_type, pipeline_id)
+        )
+        self.custom_fields = [
+            f
+            for f in (visible_definitions(user, self.record_type) if user else [])
+            if not self.layout.is_hidden(layouts.CUSTOM + f.key)
+        ]
         if only is not None:
             self.custom_fields = [f for f in self.custom_fields if f.key in only]
+        for name in list(self.fields):
+            if self.layout.is_hidden(name):
+                del self.fields[name]
         creating = custom is None
         for field in self.custom_fields:
             form_field = _form_field(field, user)
@@ -136,6 +166,16 @@ class CustomFieldsForm(forms.Form):
                 f.key: _value(f, self.cleaned_data.get(PREFIX + f.key)) for f in self._editable
             }
         return data
+
+    @property
+    def layout_sections(self) -> list[dict]:
+        """The shown fields in the layout's sections: `[{"label", "fields": [bound]}]` (the
+        label "" for the one section of a type without a layout)."""
+        shown = {layout_name(b.name): b for b in self.visible_fields()}
+        return [
+            {"label": section.label, "fields": [shown[n] for n in section.fields]}
+            for section in self.layout.arrange(list(shown))
+        ]
 
     @property
     def custom_bound_fields(self) -> list:

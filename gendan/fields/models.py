@@ -70,3 +70,37 @@ class FieldMapping(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"lead.{self.source_key} → {self.target_type}.{self.target_key}"
+
+
+class Layout(TimeStampedModel):
+    """How a record type's forms and pages lay out its fields: named sections in order, and
+    the built-in fields the team does not use (never the ones the system needs). Deals may
+    have one layout per pipeline; a pipeline without one uses the deals' own."""
+
+    record_type = models.CharField(max_length=16, choices=RecordType.choices)
+    # Deals only: the pipeline this layout is for (no foreign key: pipelines live in a higher
+    # layer; a layout whose pipeline is gone is never read).
+    pipeline_id = models.PositiveIntegerField(null=True, blank=True)
+    # [{"label_zh": "基本信息", "label_en": "Basics", "fields": ["name", "custom.segment"]}]
+    sections = models.JSONField(default=list, blank=True)
+    # Field names not shown on forms and pages: built-in ones that may be hidden, and
+    # `custom.<key>`.
+    hidden = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["record_type", "pipeline_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type"],
+                condition=models.Q(pipeline_id__isnull=True),
+                name="fields_one_layout_per_type",
+            ),
+            models.UniqueConstraint(
+                fields=["record_type", "pipeline_id"],
+                condition=models.Q(pipeline_id__isnull=False),
+                name="fields_one_layout_per_pipeline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"layout {self.record_type} {self.pipeline_id or ''}".strip()

@@ -152,3 +152,56 @@ class FieldMappingOut(Schema):
     target_type: RecordType
     target_key: str
     created_at: datetime
+
+
+class LayoutSectionIn(InputSchema):
+    label_zh: str = Field("", max_length=80)
+    label_en: str = Field("", max_length=80)
+    fields: list[str] = Field(
+        [], description="Field names in order: a built-in form field, or `custom.<key>`."
+    )
+
+
+class LayoutIn(InputSchema):
+    sections: list[LayoutSectionIn] = Field(
+        [], description="In order; fields no section places show in a last default section."
+    )
+    hidden: list[str] = Field(
+        [],
+        description="Fields not shown on forms and pages (the API still takes and answers "
+        "them); a field the system needs cannot be hidden (see `fields[].hideable`).",
+    )
+    version: int | None = None
+
+
+class LayoutSectionOut(Schema):
+    label_zh: str
+    label_en: str
+    fields: list[str]
+
+
+class LayoutFieldOut(Schema):
+    name: str
+    label: str
+    built_in: bool
+    hideable: bool
+    hidden: bool
+
+
+class LayoutOut(Schema):
+    record_type: RecordType
+    pipeline_id: int | None = Field(None, description="Deals: the pipeline it is for.")
+    inherited: bool = Field(description="A pipeline without its own layout: the deals' one.")
+    saved: bool
+    version: int | None
+    sections: list[LayoutSectionOut]
+    hidden: list[str]
+    fields: list[LayoutFieldOut] = Field(description="Every field the forms may hold.")
+
+
+class LayoutFilter(Schema):
+    record_type: RecordType | None = None
+
+
+class LayoutTarget(Schema):
+    pipeline_id: int | None = Field(None, description="Deals only: a pipeline's own layout.")

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from gendan.core.contact import email_problem, phone_problem, url_problem
 from gendan.core.errors import ValidationFailed
-from gendan.fields.choices import FieldType
+from gendan.fields import layouts
+from gendan.fields.choices import FieldType, RecordType
 from gendan.fields.models import CustomField
 from gendan.fields.selectors import definitions, may_edit, may_see
 from gendan.org.models import User
@@ -170,12 +171,19 @@ def stored(field: CustomField, value):
 
 
 def clean(
-    record_type: str, *, actor, values, current: dict | None = None, required: bool = True
+    record_type: str,
+    *,
+    actor,
+    values,
+    current: dict | None = None,
+    required: bool = True,
+    hidden: set[str] = frozenset(),
 ) -> dict:
     """The record's values after this write: `current` (None when creating) changed by
     `values` (what the caller sent; None when it sent none), a key at a time. ValidationFailed,
     a message per `custom.<key>`, when anything is wrong. `required=False` lets a record be
-    made without its required fields (by a caller that does not deal in them)."""
+    made without its required fields (by a caller that does not deal in them); a field in
+    `hidden` (the keys the record's layout does not show) is never required."""
     fields = {f.key: f for f in definitions(record_type)}
     creating = current is None
     result = dict(current or {})
@@ -207,7 +215,9 @@ def clean(
             result.setdefault(field.key, field.default)
         # Required when a record is made, and never emptied later; a record made before the
         # field was added is not refused on an unrelated change.
-        missing = required and field.required and field.key not in result
+        missing = (
+            required and field.required and field.key not in result and field.key not in hidden
+        )
         asked = creating or field.key in values
         if missing and asked and may_edit(actor, field) and f"custom.{field.key}" not in errors:
             errors[f"custom.{field.key}"] = _("This field is required.")
@@ -216,12 +226,24 @@ def clean(
     return result
 
 
+def _layout_pipeline(record_type: str, pipeline_id) -> int | None:
+    """The pipeline whose layout a deal is made or changed under: the one named, else the
+    default one (asked only when some pipeline has a layout of its own)."""
+    if not layouts.pipeline_bound(record_type):
+        return None
+    return pipeline_id or layouts.default_pipeline_id()
+
+
 def on_create(record_type: str, data: dict, *, actor) -> None:
     """Set `data["custom"]` to the new record's checked values, defaults included. The
     required fields are asked of a person whose form or request carries `custom`; a record
     made by the system, or by a path that has no custom values (a conversion), gets the
     defaults alone. `data["custom_carried"]` (taken out of `data`) holds values carried from
-    another record: the ones `custom` does not name are written as if sent."""
+    another record: the ones `custom` does not name are written as if sent.
+
+    Required by layout: a required field that the record's layout hides (for a deal, the
+    layout of its pipeline) is not asked for, through the forms or the API alike; the field
+    is required wherever the layout shows it."""
     person = actor is not None and actor.pk is not None
     asked = "custom" in data
     # Values carried from another record (a lead's, by the conversion mapping): checked as
@@ -230,21 +252,31 @@ def on_create(record_type: str, data: dict, *, actor) -> None:
     values = data.get("custom")
     if carried and (values is None or isinstance(values, dict)):
         values = {**carried, **(values or {})}
+    pipeline_id = None
+    if record_type == RecordType.DEAL:
+        pipeline_id = _layout_pipeline(record_type, data.get("pipeline_id"))
     data["custom"] = clean(
         record_type,
         actor=actor,
         values=values,
         current=None,
         required=person and asked,
+        hidden=layouts.hidden_custom_keys(record_type, pipeline_id),
     )
 
 
 def on_update(record_type: str, record, data: dict, *, actor) -> None:
     """Merge what `data["custom"]` sends into the record's values (a key it does not name
-    stays as it is; a null or empty value clears it)."""
+    stays as it is; a null or empty value clears it, unless the field is required where the
+    record's layout shows it)."""
     if "custom" in data:
+        pipeline_id = getattr(record, "pipeline_id", None)
         data["custom"] = clean(
-            record_type, actor=actor, values=data["custom"] or {}, current=record.custom
+            record_type,
+            actor=actor,
+            values=data["custom"] or {},
+            current=record.custom,
+            hidden=layouts.hidden_custom_keys(record_type, pipeline_id),
         )
 
 

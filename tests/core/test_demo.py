@@ -21,6 +21,7 @@ from gendan.customers.models import Contact, Customer
 from gendan.deals import rules
 from gendan.deals import selectors as deal_selectors
 from gendan.deals.models import Deal, DealChecklistTick, DealCollaborator, Stage, StageChange
+from gendan.fields import layouts
 from gendan.leads.models import Lead
 from gendan.org.models import Team, User
 
@@ -191,6 +192,12 @@ def test_demo_histories_are_consistent(db):
     assert tasks.filter(due_at__date__lt=today).exists()
     assert tasks.filter(due_at__date=today).exists()
     assert Task.objects.filter(status="done", done_at__isnull=False).exists()
+
+    # the deal forms are in three sections, the lead forms without tags (through the service)
+    deal_layout = layouts.layout_for("deal")
+    assert [s.label_zh for s in deal_layout.sections] == ["基本信息", "商务信息", "其他"]
+    assert "custom.segment" in deal_layout.sections[1].fields
+    assert layouts.layout_for("lead").hidden == {"tags"}
 
 
 def test_a_seed_gives_the_same_data_every_time(db):

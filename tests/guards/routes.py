@@ -41,6 +41,7 @@ API_VARIANTS: dict[str, list[dict]] = {
     "/leads/export": [{}, {"format": "xlsx", "cf": "grade:eq:a", "ordering": "-custom.score"}],
     "/deals/export": [{}, {"format": "xlsx"}],
     "/custom-fields": [{}, {"record_type": "lead", "archived": "true"}],
+    "/layouts/{record_type}": [{}, {"pipeline_id": "{pipeline_id}"}],
     "/tasks": [{}, {"subject_type": "deal", "subject_id": "{deal_id}"}],
     "/payment-plans": [{}, {"contract_id": "{contract_id}"}],
     "/payments": [{}, {"contract_id": "{contract_id}"}],
@@ -84,7 +85,15 @@ WEB_VARIANTS: dict[str, list[dict]] = {
         {"params": {"format": "xlsx", "in_pool": "all", "cf.grade.eq": "a"}},
     ],
     "tasks:export": [{}, {"params": {"assignee_id": "", "status": "", "format": "xlsx"}}],
-    "custom_fields:list": [{}, {"params": {"type": "deal"}}],
+    "custom_fields:list": [
+        {},
+        {"params": {"type": "deal"}},
+        {"params": {"type": "deal", "pipeline": "{pipeline_id}"}},
+    ],
+    "deals:create": [
+        {"params": {"customer_id": "{customer_id}"}},
+        {"params": {"customer_id": "{customer_id}", "pipeline_id": "{pipeline_id}"}},
+    ],
     "contacts:create": [{"params": {"customer_id": "{customer_id}"}}],
     "deals:list": [{}, {"params": {"stalled": "true"}}],
     "deals:board": [{}, {"headers": HTMX_BOARD}],
@@ -109,7 +118,12 @@ WEB_VARIANTS: dict[str, list[dict]] = {
 }
 
 # Path parameters that are not record ids: values that make the URL resolve.
-OTHER_PATH_VALUES = {"key": "follow_up_idle", "kind": "leads", "item_id": "a1"}
+OTHER_PATH_VALUES = {
+    "key": "follow_up_idle",
+    "kind": "leads",
+    "item_id": "a1",
+    "record_type": "deal",
+}
 
 
 @dataclass(frozen=True)

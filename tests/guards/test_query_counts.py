@@ -29,7 +29,7 @@ CEILINGS = {
     "/reports/leaderboard": 12,  # 10: one aggregate per metric
     "/reports/targets": 12,  # 9: the targets, then the actuals of user and team targets
     "web:workbench": 25,  # 21: six panels, each a page of rows and a count
-    "deals:detail": 22,  # 21: the deal, its path, timeline, tasks, quotes, contracts, ticks
+    "deals:detail": 22,  # the deal, its path, timeline, tasks, quotes, contracts, ticks, layout
     # a dozen charts, each one or two aggregate queries
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37

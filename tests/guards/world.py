@@ -38,7 +38,7 @@ from gendan.customers import services as customer_services
 from gendan.deals import conversion
 from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
-from gendan.fields import mapping
+from gendan.fields import layout_services, mapping
 from gendan.fields import services as field_services
 from gendan.fields.models import FieldMapping
 from gendan.followups import services as activity_services
@@ -236,7 +236,8 @@ class World:
             )
         for reader in (self.rep, admin, org.manager):
             org_services.token_create(user=reader, name=f"token {i}")
-        deal_services.pipeline_create(actor=admin, data={"name": f"Pipeline {i}"})
+        pipeline = deal_services.pipeline_create(actor=admin, data={"name": f"Pipeline {i}"})
+        self._lay_out("deal", pipeline.pk)
         self.last_stage = deal_services.stage_create(
             actor=admin,
             pipeline_id=default_pipeline().pk,
@@ -465,7 +466,21 @@ class World:
                 made.append(
                     field_services.field_create(actor=self.admin, data={**data, "default": default})
                 )
+        # Every form and page laid out in sections; deals of the default pipeline their own.
+        for record_type in ("lead", "customer", "contact", "deal", "contract", "activity", "task"):
+            self._lay_out(record_type)
+        self._lay_out("deal", default_pipeline().pk)
         return made
+
+    def _lay_out(self, record_type: str, pipeline_id: int | None = None) -> None:
+        scoring = {"label_zh": "评分", "label_en": "Scoring"}
+        layout_services.layout_save(
+            actor=self.admin,
+            record_type=record_type,
+            pipeline_id=pipeline_id,
+            sections=[{**scoring, "fields": ["custom.score", "custom.grade"]}],
+            hidden=["notes"] if record_type == "deal" else [],
+        )
 
     def _grow_settings(self, i: int):
         admin = self.admin

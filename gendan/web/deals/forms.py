@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.risk import RiskLevel
@@ -48,8 +49,37 @@ class DealForm(CustomFieldsForm, OwnedRecordForm):
 
     def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_id"].choices = [("", "—")] + [(c.pk, c.name) for c in contacts]
-        self.fields["expected_close_date"].widget.attrs["col"] = "col-sm-6"
+        if "contact_id" in self.fields:
+            self.fields["contact_id"].choices = [("", "—")] + [(c.pk, c.name) for c in contacts]
+        if "expected_close_date" in self.fields:
+            self.fields["expected_close_date"].widget.attrs["col"] = "col-sm-6"
+
+
+class DealCreateForm(DealForm):
+    """A new deal for a customer: its pipeline chosen first, and the form laid out by that
+    pipeline's layout (choosing another pipeline draws the dialog again, with htmx)."""
+
+    customer_id = forms.IntegerField(widget=forms.HiddenInput)
+    pipeline_id = forms.TypedChoiceField(
+        label=_("Pipeline"),
+        coerce=int,
+        widget=forms.Select(
+            attrs={
+                "col": "col-sm-6",
+                "hx-get": reverse_lazy("deals:create"),
+                "hx-target": "#gd-dialog-body",
+                "hx-include": "closest form",
+                "hx-trigger": "change",
+                "data-testid": "deal-pipeline",
+            }
+        ),
+    )
+
+    field_order = ["customer_id", "pipeline_id", *DealForm.field_order]
+
+    def __init__(self, *args, pipelines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pipeline_id"].choices = list(pipelines)  # (id, name in the reader's language)
 
 
 class MoveFieldsForm(CustomFieldsForm):

@@ -6,6 +6,7 @@ app_name = "deals"
 
 urlpatterns = [
     path("", views.deal_list, name="list"),
+    path("new/", views.deal_create, name="create"),
     path("export/", views.deal_export, name="export"),
     path("board/", views.deal_board, name="board"),
     path("board/column/", views.deal_board_column, name="board_column"),

@@ -11,6 +11,7 @@ from gendan.customers.selectors import contact_choices
 from gendan.deals import checklist, selectors, services
 from gendan.deals.choices import DealStatus
 from gendan.deals.schemas import DealFilter
+from gendan.fields import layouts
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
@@ -19,9 +20,10 @@ from gendan.org.people import assignable_users
 from gendan.sales.choices import ContractStatus
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import quotes as quote_selectors
-from gendan.ui.dialogs import hx_refresh, render_dialog, run_service
+from gendan.ui.dialogs import dialog_flow, hx_refresh, render_dialog, run_service
 from gendan.ui.lists import paginate_list
-from gendan.web.deals.forms import DealForm
+from gendan.ui.templatetags.gendan import local_name
+from gendan.web.deals.forms import DealCreateForm, DealForm
 from gendan.web.exports import export_download
 
 
@@ -172,6 +174,7 @@ def deal_edit(request, deal_id: int):
         initial=initial,
         user=request.user,
         custom=deal.custom,
+        layout=layouts.read_once(request, RecordType.DEAL, deal.pipeline_id),
     )
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -187,4 +190,46 @@ def deal_edit(request, deal_id: int):
             return hx_refresh()
     return render_dialog(
         request, form, title=_("Edit deal"), action=reverse("deals:edit", args=[deal.pk])
+    )
+
+
+def _create_initial(request, pipelines: list) -> dict:
+    """What a new deal's form starts with: the customer, the pipeline (the default one), and,
+    when the dialog is drawn again for another pipeline, what was typed so far."""
+    source = request.GET
+    initial = {k: v for k, v in source.items() if k not in ("customer_id", "pipeline_id")}
+    initial["customer_id"] = _int(source.get("customer_id"))
+    chosen = _int(source.get("pipeline_id"))
+    ids = [p.pk for p in pipelines]
+    initial["pipeline_id"] = chosen if chosen in ids else (ids[0] if ids else None)
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def deal_create(request):
+    """The new-deal dialog, laid out by the layout of the pipeline chosen."""
+    pipelines = list(selectors.pipeline_list(actor=request.user))  # the default one first
+    initial = _create_initial(request, pipelines)
+    pipeline_id = _int(request.POST.get("pipeline_id")) if request.POST else None
+    pipeline_id = pipeline_id or initial["pipeline_id"]
+    customer_id = _int(request.POST.get("customer_id")) or initial["customer_id"]
+    form = DealCreateForm(
+        request.POST or None,
+        initial=initial,
+        owners=assignable_users(request.user),
+        contacts=contact_choices(actor=request.user, customer_id=customer_id)
+        if customer_id
+        else (),
+        pipelines=[(p.pk, local_name(p)) for p in pipelines],
+        user=request.user,
+        layout=layouts.read_once(request, RecordType.DEAL, pipeline_id),
+    )
+    return dialog_flow(
+        request,
+        form,
+        save=lambda: services.deal_create(actor=request.user, data=form.service_data()),
+        done_url=lambda deal: reverse("deals:detail", args=[deal.pk]),
+        title=_("New deal"),
+        action=reverse("deals:create"),
     )

@@ -14,6 +14,7 @@ from gendan.fields.display import label
 from gendan.org.services import require_admin
 from gendan.ui.dialogs import dialog_flow, hx_refresh, render_dialog, run_service
 from gendan.web.fields.forms import CustomFieldForm, DeleteFieldForm, MappingForm
+from gendan.web.fields.layout_views import editor_context, layout_target
 
 
 def _list_url(record_type: str) -> str:
@@ -24,9 +25,7 @@ def _list_url(record_type: str) -> str:
 @login_required
 def field_list(request):
     require_admin(request.user)
-    record_type = request.GET.get("type") or RecordType.LEAD
-    if record_type not in RecordType.values:
-        record_type = RecordType.LEAD
+    record_type, pipeline_id = layout_target(request)
     fields = selectors.field_list(actor=request.user, record_type=record_type, archived=True)
     return render(
         request,
@@ -36,6 +35,7 @@ def field_list(request):
             "record_type": record_type,
             "record_types": RecordType.choices,
             "settings_tab": "fields",
+            **editor_context(request, record_type, pipeline_id),
         },
     )
 

@@ -49,9 +49,10 @@ class LeadForm(CustomFieldsForm, PersonFields, OwnedRecordForm):
 
     def service_data(self) -> dict:
         data = super().service_data()
-        data["tags"] = [
-            t.strip() for t in (data.get("tags") or "").replace("，", ",").split(",") if t.strip()
-        ]
+        if "tags" in data:  # not when the layout hides the tags
+            data["tags"] = [
+                t.strip() for t in (data["tags"] or "").replace("，", ",").split(",") if t.strip()
+            ]
         return data
 
 

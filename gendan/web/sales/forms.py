@@ -111,9 +111,11 @@ class ContractForm(CustomFieldsForm, StyledForm):
     def __init__(self, *args, owners=(), pms=(), owner=None, pm=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("signed_at", "start_date", "end_date"):
-            self.fields[name].widget.attrs["col"] = "col-sm-4"
+            if name in self.fields:
+                self.fields[name].widget.attrs["col"] = "col-sm-4"
         self.fields["owner_id"].choices = _user_choices(owners, owner)
-        self.fields["pm_id"].choices = _user_choices(pms, pm, blank=_("— none —"))
+        if "pm_id" in self.fields:
+            self.fields["pm_id"].choices = _user_choices(pms, pm, blank=_("— none —"))
 
     def service_data(self, *, changed_only: bool = False) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "customer_id")}
