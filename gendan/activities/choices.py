@@ -70,6 +70,7 @@ class EventKind(models.TextChoices):
     VISIT_LOGGED = "visit_logged", _("After-sales visit")
     COMMENT_ADDED = "comment_added", _("Comment")
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+    FORM_SUBMITTED = "form_submitted", _("Submitted the form again")
 
 
 class NotificationKind(models.TextChoices):

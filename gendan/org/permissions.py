@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "work_pool": frozenset({SDR, AE}),
     # Add, change, archive and delete custom fields.
     "manage_fields": frozenset({ADMIN}),
+    # Publish, change and archive public lead forms.
+    "manage_lead_forms": frozenset({ADMIN}),
     # Maintain the product catalogue.
     "manage_products": frozenset({ADMIN, OPS}),
     # Confirm, correct and void any payment (others only the ones they recorded).

@@ -41,6 +41,7 @@ EVENT_ICONS = {
     "contact_added": "bi-person-vcard",
     "deal_created": "bi-briefcase",
     "updated": "bi-pencil",
+    "form_submitted": "bi-ui-radios",
 }
 
 
