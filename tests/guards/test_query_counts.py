@@ -45,6 +45,11 @@ ADMIN_ONLY = {
     "custom_fields:create",
     "custom_fields:edit",
     "custom_fields:delete",
+    "/lead-forms",
+    "/lead-forms/{form_id}",
+    "lead_forms:list",
+    "lead_forms:create",
+    "lead_forms:edit",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",
