@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gendan import demo
 from gendan.analytics.alerts import alerts_seed_defaults
+from gendan.demo.lead_forms import demo_lead_forms
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         alerts_seed_defaults()  # the playbook's threshold alerts
+        demo_lead_forms()  # after the commit, so the assignment rules give out its leads
         for line in demo.demo_summary(result):
             self.stdout.write(line)
         self.stdout.write(f"Took {time.monotonic() - started:.1f} s.")
