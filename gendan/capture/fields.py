@@ -1,6 +1,6 @@
 """Which lead fields a public form may show, and what each is called on the page."""
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gendan.fields.choices import FieldType, RecordType
@@ -9,7 +9,7 @@ from gendan.fields.selectors import definitions
 
 # The built-in lead fields a visitor may fill, with their longest value.
 BUILT_IN = {
-    "name": (_("Name"), 120),
+    "name": (pgettext_lazy("person", "Name"), 120),
     "company": (_("Company"), 200),
     "title": (_("Title"), 120),
     "phone": (_("Phone"), 32),
