@@ -10,6 +10,9 @@ REDIS_URL            use Redis for the background queue instead of SQLite
 EMAIL_URL            smtp://user:pass@host:port (or console:// / locmem://)
 GENDAN_TIME_ZONE     default Asia/Shanghai; times are stored in UTC
 GENDAN_API_WRITE_RATE, GENDAN_API_HEAVY_READ_RATE   API rate limits per caller (300/m, 60/m)
+GENDAN_FORM_RATE     public lead form submissions per address and form (10/m)
+GENDAN_FORM_MAX_BYTES, GENDAN_FORM_FRAME_ANCESTORS  a submission's largest body (16384), the
+                     sites that may embed the forms (* for any)
 GENDAN_DELIVERY_STALE_SECONDS  a delivery queued or sending this long lost its task (300)
 GENDAN_CUSTOM_COUNT_LIMIT  lists filtered by custom fields count their rows up to this (1000)
 """
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "gendan.ui",
     "gendan.fields",
     "gendan.leads",
+    "gendan.capture",
     "gendan.customers",
     "gendan.deals",
     "gendan.activities",
@@ -254,6 +258,11 @@ def _rate(name: str, default: str) -> str:
 
 GENDAN_API_WRITE_RATE = _rate("GENDAN_API_WRITE_RATE", "300/m")
 GENDAN_API_HEAVY_READ_RATE = _rate("GENDAN_API_HEAVY_READ_RATE", "60/m")
+# Public lead forms (gendan/web/capture, docs/lead-forms.md): submissions per client address and
+# form, the largest body a submission may have, and who may show a form in an iframe.
+GENDAN_FORM_RATE = _rate("GENDAN_FORM_RATE", "10/m")
+GENDAN_FORM_MAX_BYTES = env.int("GENDAN_FORM_MAX_BYTES", default=16 * 1024)
+GENDAN_FORM_FRAME_ANCESTORS = _list("GENDAN_FORM_FRAME_ANCESTORS", "*")
 # A cache that cannot be reached lets requests through rather than refusing every write.
 RATELIMIT_FAIL_OPEN = True
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gendan.api.root import api
+from gendan.web.capture import urls as capture_urls
 from gendan.web.sales import urls as sales_urls
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("reports/", include("gendan.web.analytics.urls")),
     path("settings/fields/", include("gendan.web.fields.urls")),
     path("settings/pipelines/", include("gendan.web.pipelines.urls")),
+    path("settings/lead-forms/", include("gendan.web.capture.urls")),
+    path("f/", include(capture_urls.public_urlpatterns)),
     path("settings/", include("gendan.web.automation.urls")),
     path("", include("gendan.web.urls")),
 ]

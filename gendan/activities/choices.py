@@ -72,6 +72,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     CHECKLIST_TICKED = "checklist_ticked", _("Key action ticked")
     CHECKLIST_UNTICKED = "checklist_unticked", _("Key action unticked")
+    FORM_SUBMITTED = "form_submitted", _("Submitted the form again")
 
 
 class NotificationKind(models.TextChoices):

@@ -28,6 +28,7 @@ from gendan.api.deals import deals_router, pipelines_router
 from gendan.api.fields import router as fields_router
 from gendan.api.idempotency import in_one_transaction, replay_or_claim
 from gendan.api.layouts import router as layouts_router
+from gendan.api.lead_forms import router as lead_forms_router
 from gendan.api.leads import router as leads_router
 from gendan.api.limits import THROTTLES, too_many_requests
 from gendan.api.openapi import GendanAPI, JsonParser, MalformedBody
@@ -80,6 +81,7 @@ api.add_router("/teams", teams_router)
 api.add_router("/roles", roles_router)
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/leads", leads_router)
+api.add_router("/lead-forms", lead_forms_router)
 api.add_router("/customers", customers_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/deals", deals_router)

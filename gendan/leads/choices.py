@@ -7,6 +7,7 @@ class LeadSource(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     IMPORT = "import", _("Import")
     WEBSITE = "website", _("Website")
+    WEB_FORM = "web_form", _("Web form")
     COLD_CALL = "cold_call", _("Cold call")
     OTHER = "other", _("Other")
 

@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_fields": frozenset({ADMIN}),
     # Change pipelines and their stages' rules (required fields, key actions).
     "manage_pipelines": frozenset({ADMIN}),
+    # Publish, change and archive public lead forms.
+    "manage_lead_forms": frozenset({ADMIN}),
     # Maintain the product catalogue.
     "manage_products": frozenset({ADMIN, OPS}),
     # Confirm, correct and void any payment (others only the ones they recorded).

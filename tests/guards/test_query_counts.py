@@ -50,6 +50,11 @@ ADMIN_ONLY = {
     "/custom-fields/mappings",
     "pipeline_settings:list",
     "pipeline_settings:stage_edit",
+    "/lead-forms",
+    "/lead-forms/{form_id}",
+    "lead_forms:list",
+    "lead_forms:create",
+    "lead_forms:edit",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",

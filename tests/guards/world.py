@@ -34,6 +34,7 @@ from gendan.analytics import services as target_services
 from gendan.analytics.models import AlertFiring, AlertRule
 from gendan.automation import services as rule_services
 from gendan.automation.models import ChatChannel, RuleRun
+from gendan.capture import services as form_services
 from gendan.customers import services as customer_services
 from gendan.deals import conversion
 from gendan.deals import services as deal_services
@@ -151,7 +152,15 @@ class World:
                 },
             ),
             "team": self.org.team_a,
+            "lead_form": self._lead_form("Focus form"),
         }
+
+    def _lead_form(self, name: str):
+        """A public lead form showing a built-in and a custom field of each kind made here."""
+        fields = [{"field": n} for n in ("name", "phone", "custom.grade", "custom.score")]
+        return form_services.form_create(
+            actor=self.admin, data={"name": name, "owner_id": self.rep.pk, "fields": fields}
+        )
 
     def _deal(self, customer, contact, *, name, owner=None):
         return deal_services.deal_create(
@@ -485,6 +494,7 @@ class World:
     def _grow_settings(self, i: int):
         admin = self.admin
         ProductFactory()
+        self._lead_form(f"Form {i}")
         field_services.field_create(
             actor=admin,
             data={
@@ -556,6 +566,8 @@ class World:
             "rule_id": f["rule"].pk,
             "target_id": f["target"].pk,
             "team_id": f["team"].pk,
+            "form_id": f["lead_form"].pk,
+            "token": f["lead_form"].token,
             "user_id": self.rep.pk,
             "role_id": self.rep.role_id,
             "pipeline_id": default_pipeline().pk,

@@ -43,6 +43,7 @@ EVENT_ICONS = {
     "updated": "bi-pencil",
     "checklist_ticked": "bi-check2-square",
     "checklist_unticked": "bi-square",
+    "form_submitted": "bi-ui-radios",
 }
 
 

@@ -3,9 +3,11 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from gendan import demo
 from gendan.analytics.alerts import alerts_seed_defaults
+from gendan.demo.lead_forms import demo_lead_forms
 
 
 class Command(BaseCommand):
@@ -34,6 +36,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         alerts_seed_defaults()  # the playbook's threshold alerts
+        # After the commit, so the assignment rules give out its leads.
+        form = demo_lead_forms()
+        if form is not None:
+            path = reverse("capture_public:form", args=[form.token])
+            self.stdout.write(
+                f"Public lead form {form.name}: {path} ({form.submissions_count} leads sent)."
+            )
         for line in demo.demo_summary(result):
             self.stdout.write(line)
         self.stdout.write(f"Took {time.monotonic() - started:.1f} s.")

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from gendan.demo import demo_load
+from gendan.demo.lead_forms import demo_lead_forms
 from gendan.org.models import User
 
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         if not no_demo and not User.objects.exists():
             self.stdout.write("First run: loading the demo organisation...")
             logins = demo_load(size="small", seed=1)
+            demo_lead_forms()  # after the commit, so the assignment rules give out its leads
 
         children = self._start(host, port, web_workers)
         url = f"http://{host}:{port}"
