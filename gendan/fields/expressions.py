@@ -1,7 +1,11 @@
 """The SQL expression of one custom field's value, the same in the queries and in its index.
 
 SQLite's planner, seeing a filter on an indexed expression, reads the index even when the
-reader's own scope (a rep's own records) is far smaller; `indexed=False` tells it not to.
+reader's own scope (a rep's own records) is far smaller; `indexed=False` tells it not to. And
+it guesses a range (between two numbers) to be narrow, where an equality's index knows how
+many rows a value has: `indexed=SORTED` leaves a range's index to the queries sorted by that
+field (the page, which reads it in order and stops after a few rows) and counts through the
+equality's index.
 
 Django's own JSON key lookups bind the key's path as a parameter (and on SQLite wrap it in a
 CASE), which no expression index can match. This expression writes the key into the SQL (a
@@ -46,6 +50,16 @@ def postgres_sql(column: str, key: str, field_type: str) -> str:
     return f"({text}::{cast})" if cast else text
 
 
+SORTED = "sorted"
+
+
+def _sorted_by(query, key: str) -> bool:
+    return any(
+        isinstance(getattr(item, "expression", None), CustomValue) and item.expression.key == key
+        for item in query.order_by
+    )
+
+
 class CustomValue(Func):
     """`CustomValue(key, type)`: the value of a record's custom field, NULL when it has none."""
 
@@ -61,7 +75,10 @@ class CustomValue(Func):
         column, params = compiler.compile(self.source_expressions[0])
         # `+` keeps SQLite from the field's index: for a list whose scope is a few hundred
         # records, reading them through the scope's own index is the faster way.
-        return ("" if self.indexed else "+") + sqlite_sql(column, self.key), params
+        indexed = self.indexed
+        if indexed == SORTED:
+            indexed = _sorted_by(compiler.query, self.key)
+        return ("" if indexed else "+") + sqlite_sql(column, self.key), params
 
     def as_postgresql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])

@@ -15,7 +15,7 @@ from gendan.core.errors import ValidationFailed
 from gendan.core.filters import ListFilter
 from gendan.core.selectors import ordered
 from gendan.fields.choices import RANGE_TYPES, TEXT_TYPES, FieldType
-from gendan.fields.expressions import CustomValue
+from gendan.fields.expressions import SORTED, CustomValue
 from gendan.fields.selectors import visible_definitions
 from gendan.fields.values import BadValue, stored
 from gendan.org.choices import Scope
@@ -23,6 +23,7 @@ from gendan.org.scoping import effective_scope
 from gendan.ui.lists import parse_filters
 
 OPERATORS = ("eq", "in", "gte", "lte", "has", "empty", "filled")
+EQUAL, RANGE = ("eq", "in"), ("gte", "lte")
 
 
 def parse(condition: str) -> tuple[str, str, str]:
@@ -93,9 +94,7 @@ def custom_filtered(
     if fields is None:
         fields = visible_definitions(actor, record_type)
     fields = {f.key: f for f in fields}
-    # A reader with the "own" scope sees a few hundred records: read them by the scope.
-    wide = effective_scope(actor) != Scope.OWN
-    q, aliases, errors = Q(), {}, {}
+    q, ops, errors = Q(), {}, {}
     for condition in conditions:
         key, op, raw = parse(condition)
         field = fields.get(key)
@@ -106,10 +105,28 @@ def custom_filtered(
             q &= condition_q(field, op, raw)
         except BadValue as exc:
             errors[f"cf.{key}"] = str(exc)
-        aliases[alias_of(field)] = CustomValue(field.key, field.type, indexed=wide)
+        ops.setdefault(field.key, set()).add(op)
     if errors:
         raise ValidationFailed(errors=errors)
+    aliases = {
+        alias_of(fields[key]): CustomValue(
+            key, fields[key].type, indexed=_indexed(actor, used, ops)
+        )
+        for key, used in ops.items()
+    }
     return queryset.alias(**aliases).filter(q)
+
+
+def _indexed(actor, used: set, ops: dict):
+    """Whether a field's conditions may read its index (expressions.CustomValue): not for a
+    reader with the "own" scope, who sees a few hundred records, read by the scope; a range
+    only in a list sorted by it when another field is compared for equality."""
+    if effective_scope(actor) == Scope.OWN:
+        return False
+    equality_elsewhere = any(set(EQUAL) & other for other in ops.values() if other is not used)
+    if used <= set(RANGE) and equality_elsewhere:
+        return SORTED
+    return True
 
 
 def custom_ordering(record_type: str, ordering: str | None, *, actor, fields=None):

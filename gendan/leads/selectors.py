@@ -16,7 +16,8 @@ ORDERING = (
 
 def lead_list(*, actor, filters: LeadFilter | dict):
     filters = LeadFilter.of(filters)
-    qs = filters.apply(Lead.objects.visible_to(actor).select_related("owner"))
+    scoped = Lead.objects.visible_to(actor, pooled=False if filters.in_pool is False else None)
+    qs = filters.apply(scoped.select_related("owner"))
     return custom_list(
         qs, RecordType.LEAD, filters, actor=actor, allowed=ORDERING, default="-created_at"
     )

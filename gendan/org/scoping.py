@@ -199,14 +199,14 @@ def _own_terms(user, spec: ScopeSpec) -> list[Q]:
     return terms + [Q(**{f"{field}_id": user.pk}) for field in spec.also]
 
 
-def _owner_terms(user, spec: ScopeSpec, scope: str) -> list[Q]:
+def _owner_terms(user, spec: ScopeSpec, scope: str, pooled: bool | None) -> list[Q]:
     terms = _own_terms(user, spec)
     ids = team_ids(user) if scope == Scope.TEAM else ()
     if ids and spec.owner:
         terms.append(members_q(f"{spec.owner}_id", ids))
     if ids and spec.team:
         terms.append(Q(**{f"{spec.team}_id__in": ids}))
-    if spec.pool and user.role_code in POOL_ROLES and user.team_id:
+    if spec.pool and pooled is not False and user.role_code in POOL_ROLES and user.team_id:
         terms.append(Q(**{spec.pool: True}) & members_q(f"{spec.owner}_id", [user.team_id]))
     return terms
 
@@ -234,17 +234,21 @@ def _path_terms(user, spec: ScopeSpec, per_row: bool) -> list[Q]:
     return [term for term in terms if term is not None]
 
 
-def scope_filter(user, spec: ScopeSpec, *, per_row: bool = False) -> Q | None:
+def scope_filter(
+    user, spec: ScopeSpec, *, per_row: bool = False, pooled: bool | None = None
+) -> Q | None:
     """The filter for the rows of `spec`'s model that `user` may see: Q() for all of them,
     None for none. The owner tests come first: a database that checks the terms in order asks
     the dearer subqueries of the paths only for rows those have not already let through.
-    `per_row` asks the `via` paths row by row, for a read of one or a few rows."""
+    `per_row` asks the `via` paths row by row, for a read of one or a few rows. `pooled=False`
+    says the caller reads only rows outside the pool: the pool's own path is then left out, a
+    branch that could let nothing through but would still be searched."""
     scope = effective_scope(user)
     if scope is None:
         return None
     if scope == Scope.ALL:
         return Q()
-    terms = _owner_terms(user, spec, scope) + _path_terms(user, spec, per_row)
+    terms = _owner_terms(user, spec, scope, pooled) + _path_terms(user, spec, per_row)
     return reduce(or_, terms) if terms else None
 
 
@@ -265,8 +269,9 @@ class ScopedQuerySet(models.QuerySet):
         q = own_filter(user, self.scope)
         return self.none() if q is None else self.filter(q)
 
-    def visible_to(self, user, *, per_row: bool = False):
-        q = scope_filter(user, self.scope, per_row=per_row)
+    def visible_to(self, user, *, per_row: bool = False, pooled: bool | None = None):
+        """The rows `user` may see; `pooled=False` for a read that filters the pool out."""
+        q = scope_filter(user, self.scope, per_row=per_row, pooled=pooled)
         if q is None:
             return self.none()
         return self.filter(q) if q else self.all()
