@@ -85,3 +85,27 @@ def test_the_list_outside_the_pool_leaves_the_pool_branch_out(org):
     assert [lead.pk for lead in outside] == [mine.pk]
     assert [lead.pk for lead in lead_list(actor=sdr, filters={"in_pool": True})] == [pooled.pk]
     assert {lead.pk for lead in lead_list(actor=sdr, filters={})} == {mine.pk, pooled.pk}
+
+
+def test_a_sort_says_nothing_of_empty_values_where_the_filter_leaves_none(org, fields):
+    # PostgreSQL walks an index backwards only for a plain DESC (its index keeps empty values
+    # last going up); a list filtered to filled values needs no NULLS LAST to keep them last.
+    filled = LeadFactory(owner=org.owner, custom={"staff": 50})
+    larger = LeadFactory(owner=org.owner, custom={"staff": 900})
+    empty = LeadFactory(owner=org.owner, custom={})
+
+    ranged = lead_list(
+        actor=org.admin, filters={"cf": ["staff:gte:1"], "ordering": "-custom.staff"}
+    )
+    (ranged_sql,) = _sql(lambda: list(ranged))
+    assert "NULLS LAST" not in ranged_sql.upper()
+    assert [lead.pk for lead in ranged] == [larger.pk, filled.pk]
+
+    for cf in ([], ["staff:empty:"], ["budget_band:eq:large"]):
+        everyone = lead_list(actor=org.admin, filters={"cf": cf, "ordering": "-custom.staff"})
+        (sql,) = _sql(lambda everyone=everyone: list(everyone))
+        assert "NULLS LAST" in sql.upper()
+    everyone = lead_list(actor=org.admin, filters={"ordering": "-custom.staff"})
+    assert [lead.pk for lead in everyone][-1] == empty.pk
+    rising = lead_list(actor=org.admin, filters={"ordering": "custom.staff"})
+    assert [lead.pk for lead in rising] == [filled.pk, larger.pk, empty.pk]
