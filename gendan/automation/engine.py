@@ -21,7 +21,6 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gendan.automation import actions, records
@@ -180,7 +179,7 @@ def _candidates(rule: Rule, at) -> list[tuple[int, str]]:
     runs = RuleRun.objects.filter(rule=rule, object_type=obj, object_id=OuterRef("pk"))
     kind = trigger["type"]
     if kind == TriggerType.IDLE:
-        qs = qs.annotate(idle_since=Coalesce("last_activity_at", "created_at"))
+        qs = qs.annotate(idle_since=records.idle_since(obj))
         qs = qs.filter(idle_since__lte=at - _delta(trigger))
         # Narrow the scan to records without a run in their current idle period (a run at a
         # later moment than `at`, from a tick run ahead of time, does not count).
