@@ -65,7 +65,7 @@ def test_a_submission_makes_a_lead_with_the_forms_source_tags_and_values(org, op
     assert result.lead == lead and not result.merged
     assert (lead.name, lead.company, lead.phone) == ("王芳", "星河制造", "138 0013 8000")
     assert lead.source == "web_form" and lead.tags == ["expo-2026"]
-    assert lead.owner == ops and lead.capture_form_id == lead_form.pk
+    assert lead.owner == ops and lead.captured.form_id == lead_form.pk
     assert lead.custom == {"budget_range": "small"}
     assert TimelineEvent.objects.filter(lead=lead, kind="created").exists()
     lead_form.refresh_from_db()
