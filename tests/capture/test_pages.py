@@ -11,6 +11,7 @@ from gendan.leads.models import Lead
 from tests.capture.conftest import visitor
 
 EN = {"Accept-Language": "en"}
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 
 
 def url(form) -> str:
@@ -68,6 +69,34 @@ def test_wrong_values_are_shown_by_their_fields_and_kept(lead_form):
 def test_a_post_without_a_fresh_stamp_writes_nothing(lead_form):
     response = Client().post(url(lead_form), {**visitor(), "stamp": "forged"}, headers=EN)
     assert response.status_code == 400 and not Lead.objects.exists()
+
+
+def test_a_page_sent_twice_is_refused_in_the_visitors_language_with_a_fresh_form(lead_form):
+    client = Client()
+    page = client.get(url(lead_form), headers=ZH)
+    sent = {"stamp": _stamp(page), **visitor()}
+    assert client.post(url(lead_form), sent, headers=ZH).status_code == 200
+    replayed = client.post(url(lead_form), sent, headers=ZH)
+    body = replayed.content.decode()
+    assert replayed.status_code == 409 and "此页面的表单已提交过" in body
+    assert 'data-testid="public-form"' in body and "星河制造" not in body  # empty, to fill again
+    assert _stamp(replayed) != sent["stamp"]
+    assert Lead.objects.count() == 1
+    # the fresh form is taken, and the same person within a day completes the first lead
+    again = client.post(url(lead_form), {**sent, "stamp": _stamp(replayed), "email": "w@x.cn"})
+    assert again.status_code == 200
+    assert Lead.objects.get().email == "w@x.cn"
+    en = client.post(url(lead_form), sent, headers=EN)
+    assert en.status_code == 409 and "already sent from this page" in en.content.decode()
+
+
+def test_a_page_refused_for_its_values_can_be_sent_again(lead_form):
+    client = Client()
+    stamp = _stamp(client.get(url(lead_form)))
+    wrong = client.post(url(lead_form), {"stamp": stamp, **visitor(phone="")}, headers=EN)
+    assert wrong.status_code == 422
+    right = client.post(url(lead_form), {"stamp": stamp, **visitor()}, headers=EN)
+    assert right.status_code == 200 and Lead.objects.count() == 1
 
 
 def test_a_filled_honeypot_looks_like_success(lead_form):
