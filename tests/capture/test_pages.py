@@ -9,6 +9,7 @@ from django.urls import reverse
 from gendan.capture.models import LeadForm
 from gendan.leads.models import Lead
 from tests.capture.conftest import visitor
+from tests.factories import LeadFactory
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -165,3 +166,32 @@ def test_an_administrator_publishes_a_form_from_the_settings_page(org, ops, budg
     form = LeadForm.objects.get()
     assert [f["field"] for f in form.fields] == ["name", "custom.budget_range", "phone"]
     assert form.tags == ["展会", "2026"] and form.fields[2]["required"]
+
+
+def test_without_forms_the_lead_list_has_no_form_filter(org):
+    client = Client()
+    client.force_login(org.admin)
+    body = client.get(reverse("leads:list"), headers=EN).content.decode()
+    assert 'name="status"' in body and 'name="form_id"' not in body
+
+
+def test_the_lead_list_filters_by_form_and_the_lead_page_names_its_form(org, ops, lead_form):
+    client = Client()
+    client.force_login(org.admin)
+    typed = LeadFactory(owner=org.owner)
+    send(Client(), lead_form, visitor())
+    made = Lead.objects.get(captured__form=lead_form)
+    LeadForm.objects.filter(pk=lead_form.pk).update(name="Website <enquiry>")
+    listed = client.get(reverse("leads:list"), headers=EN).content.decode()
+    assert 'name="form_id"' in listed and "Website &lt;enquiry&gt;" in listed
+    filtered = client.get(reverse("leads:list"), {"form_id": lead_form.pk}, headers=EN)
+    body = filtered.content.decode()
+    assert f'data-lead-id="{made.pk}"' in body and f'data-lead-id="{typed.pk}"' not in body
+    assert f'<option value="{lead_form.pk}" selected>' in body
+    page = client.get(reverse("leads:detail", args=[made.pk]), headers=ZH).content.decode()
+    assert "来自表单 Website &lt;enquiry&gt;" in page
+    assert f"form_id={lead_form.pk}" in page
+    english = client.get(reverse("leads:detail", args=[made.pk]), headers=EN).content.decode()
+    assert "From form Website &lt;enquiry&gt;" in english
+    plain = client.get(reverse("leads:detail", args=[typed.pk]), headers=EN).content.decode()
+    assert 'data-testid="lead-source-form"' not in plain
