@@ -50,12 +50,6 @@ class Lead(TimeStampedModel):
     # an assignment): the idle clock of the time rules starts again there.
     owned_since = models.DateTimeField(null=True, blank=True)
 
-    # The public lead form (gendan/capture) that made the lead, if one did: named, not
-    # imported, so the leads package knows nothing of forms but the list can filter by it.
-    capture_form = models.ForeignKey(
-        "capture.LeadForm", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
     # The values of the fields an administrator added (gendan/fields).
     custom = CustomValues()
 

@@ -3,13 +3,16 @@
 The list of a manager filtered by a choice and a number range, sorted by the number, reads its
 page through the number's index (in order, stopping after a page) and counts through the
 choice's (SQLite guesses a two-sided range to be narrow, and would count through the number's
-index row by row). A list without the pool leaves the pool's branch of the scope out.
+index row by row). A list without the pool leaves the pool's branch of the scope out. A list
+of one form's leads finds them through the form's index of the leads it made.
 """
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gendan.capture import services as form_services
+from gendan.capture import submission
 from gendan.core.pagination import capped_count
 from gendan.fields import services as field_services
 from gendan.leads.selectors import lead_list
@@ -109,3 +112,26 @@ def test_a_sort_says_nothing_of_empty_values_where_the_filter_leaves_none(org, f
     assert [lead.pk for lead in everyone][-1] == empty.pk
     rising = lead_list(actor=org.admin, filters={"ordering": "custom.staff"})
     assert [lead.pk for lead in rising] == [filled.pk, larger.pk, empty.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_the_list_of_a_forms_leads_reads_them_through_the_forms_index(org):
+    form = form_services.form_create(
+        actor=org.admin,
+        data={
+            "name": "Expo",
+            "owner_id": org.owner.pk,
+            "fields": [{"field": "name"}, {"field": "phone"}],
+        },
+    )
+    made = submission.form_submit(token=form.token, values={"name": "Wang", "phone": "13800138000"})
+    LeadFactory(owner=org.owner)
+
+    leads = lead_list(actor=org.manager, filters={"form_id": form.pk})
+    sql, params = leads.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "capture_captured_form_idx" in plan
+    assert [lead.pk for lead in leads] == [made.lead.pk]
+    assert list(lead_list(actor=org.outsider, filters={"form_id": form.pk})) == []  # scoped

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gendan.capture import selectors as capture_selectors
 from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
 from gendan.deals import conversion
@@ -71,6 +72,7 @@ def lead_list(request):
             "owners": assignable_users(request.user),
             "statuses": LeadStatus.choices,
             "sources": LeadSource.choices,
+            "lead_forms": capture_selectors.form_options(),
             "orderings": ORDERINGS,
         },
     )
@@ -89,7 +91,12 @@ def lead_detail(request, lead_id: int):
     return render(
         request,
         "leads/lead_detail.html",
-        {"lead": lead, "events": list(timeline[:50]), "tasks": list(tasks[:20])},
+        {
+            "lead": lead,
+            "source_form": capture_selectors.source_form(lead=lead),
+            "events": list(timeline[:50]),
+            "tasks": list(tasks[:20]),
+        },
     )
 
 
