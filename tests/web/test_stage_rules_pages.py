@@ -115,6 +115,27 @@ def test_an_administrator_edits_a_stage_and_its_checklist(org):
     assert proposal.name == "Proposal"
 
 
+def test_a_saved_stage_loads_the_settings_page_again(org):
+    # the page is already open: an address that differs from it only by its anchor would just
+    # scroll there, leaving the old rules on the page and the saved dialog open
+    negotiation = stage("Negotiation & signing")
+    response = _client(org.admin).post(
+        f"/settings/pipelines/stages/{negotiation.pk}/edit/",
+        {
+            "version": negotiation.version,
+            "name": negotiation.name,
+            "probability": 70,
+            "required_fields": negotiation.required_fields,
+        },
+        **HTMX,
+    )
+    assert response.status_code == 204, response.content.decode()
+    assert response["HX-Redirect"] == f"/settings/pipelines/#stage-{negotiation.pk}"
+    assert response["HX-Refresh"] == "true"
+    negotiation.refresh_from_db()
+    assert negotiation.probability == 70
+
+
 def test_a_rep_ticks_a_key_action_on_the_deal_page(org, ruled):
     deal = _deal(org)
     page = _client(org.owner).get(f"/deals/{deal.pk}/").content.decode()
