@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from gendan.deals import checklist, rules, services
-from gendan.deals.models import DealChecklistTick
+from gendan.deals.models import Deal, DealChecklistTick
 from gendan.fields import services as field_services
 from gendan.fields.models import CustomField
 from tests.factories import ContactFactory, DealFactory, stage
@@ -187,6 +187,30 @@ def test_the_move_dialog_asks_for_the_custom_field_and_the_key_action(org, ruled
     deal.refresh_from_db()
     assert deal.stage_id == ruled.pk and deal.custom == {"segment": "retail"}
     assert DealChecklistTick.objects.filter(deal=deal, item_id="a1").exists()
+
+
+def test_the_board_gets_the_card_drawn_again_with_the_value_given(org, ruled):
+    # 行业细分 on the cards: the card put in the new column shows the value the dialog gave
+    field = CustomField.objects.get(key="segment")
+    field_services.field_update(
+        actor=org.admin, field_id=field.pk, data={"on_card": True}, version=field.version
+    )
+    deal = _deal(org)
+    done = _client(org.owner).post(
+        f"/deals/{deal.pk}/move/",
+        {
+            "stage_id": ruled.pk,
+            "ask": ["custom.segment", "checklist.a1"],
+            "cf_segment": "retail",
+            "tick": "a1",
+        },
+        **HTMX,
+    )
+    assert done.status_code == 204
+    card = json.loads(done["HX-Trigger"])["dealMoved"]["card"]
+    assert card.startswith(f'<article class="gd-deal-card" data-deal-id="{deal.pk}"')
+    assert 'data-field="segment"' in card and "Retail" in card
+    assert f'data-version="{Deal.objects.get(pk=deal.pk).version}"' in card
 
 
 def test_the_dialog_says_when_the_rep_may_not_change_the_field(org, ruled):
