@@ -136,3 +136,14 @@ def test_an_administrator_publishes_a_form_from_the_settings_page(org, ops, budg
     form = LeadForm.objects.get()
     assert [f["field"] for f in form.fields] == ["name", "custom.budget_range", "phone"]
     assert form.tags == ["展会", "2026"] and form.fields[2]["required"]
+
+
+def test_the_settings_say_a_form_is_active_not_a_customer(org, lead_form):
+    # "Active" is also a customer's status (成交客户): a form's is its own word
+    client = Client()
+    client.force_login(org.admin)
+    zh = {"Accept-Language": "zh-hans"}
+    for page in (reverse("lead_forms:list"), reverse("lead_forms:create")):
+        body = client.get(page, headers=zh).content.decode()
+        assert "启用" in body and "成交客户" not in body
+    assert ">Active<" in client.get(reverse("lead_forms:list"), headers=EN).content.decode()

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.capture import fields as form_fields
 from gendan.leads.choices import LeadSource
@@ -29,7 +30,9 @@ def _slot(name: str) -> str:
 class LeadFormForm(StyledForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=120)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("lead form", "Active"), required=False, initial=True
+    )
     owner_id = forms.TypedChoiceField(
         label=_("New leads go first to"),
         coerce=int,
