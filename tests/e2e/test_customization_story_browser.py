@@ -35,6 +35,7 @@ TEXTS = {
         "negotiation": "谈判与签约",
         "funnel_by": "按行业细分分组的漏斗",
         "thanks": "感谢您的咨询！",
+        "fields_title": "自定义字段 · 跟单",
     },
     "en": {
         "locale": "en-US",
@@ -47,6 +48,7 @@ TEXTS = {
         "negotiation": "Negotiation & signing",
         "funnel_by": "Funnel by Industry segment",
         "thanks": "Thank you for your enquiry!",
+        "fields_title": "Custom fields · Gendan",
     },
 }
 
@@ -64,7 +66,9 @@ class Story:
         )
         Team.objects.filter(pk=team.pk).update(manager=self.manager)
         self.rep = UserFactory(username="sun.li", role_code="ae", team=team, display_name="孙丽")
-        self.ops = UserFactory(username="qian.ops", role_code="ops", team=team)
+        self.ops = UserFactory(
+            username="qian.ops", role_code="ops", team=team, display_name="钱运营"
+        )
         self.sdr = UserFactory(
             username="zhou.sdr", role_code="sdr", team=team, display_name="周小北"
         )
@@ -158,6 +162,7 @@ def _admin_adds_the_fields(story: Story) -> None:
         page.click("[data-testid=dialog-save]")
         row = page.wait_for_selector(f"[data-field-key={key}]")
         assert (t["segment"] if key == "segment" else t["employees"]) in row.inner_text()
+        assert page.title() == t["fields_title"]
         story.shot(page, f"fields-{record_type}", full_page=True)
     page.goto("/settings/fields/?type=deal")
     page.click("[data-field-key=segment] [data-testid=field-edit]")
@@ -218,7 +223,7 @@ def _admin_publishes_the_form(story: Story) -> str:
     page.click("[data-testid=lead-form-new]")
     form = page.locator("[data-testid=lead-form-edit-form]")
     form.locator("input[name=name]").fill("官网咨询表单")
-    form.locator("select[name=owner_id]").select_option(str(story.ops.pk))
+    form.locator("select[name=owner_id]").select_option(label="钱运营")
     form.locator("input[name=title_zh]").fill("预约产品演示")
     form.locator("input[name=title_en]").fill("Book a product demo")
     form.locator("input[name=thanks_zh]").fill("感谢您的咨询！")
