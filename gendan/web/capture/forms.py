@@ -23,6 +23,13 @@ MAIN = (
 )
 
 
+_BOX = {"class": "form-control form-control-sm"}
+
+
+def _tick() -> forms.CheckboxInput:
+    return forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 def _slot(name: str) -> str:
     return name.replace(".", "__")
 
@@ -87,13 +94,18 @@ class LeadFormForm(StyledForm):
                 "label_zh": f"label_zh_{slot}",
                 "label_en": f"label_en_{slot}",
             }
-            self.fields[row["show"]] = forms.BooleanField(required=False)
-            self.fields[row["required"]] = forms.BooleanField(required=False)
+            # added after StyledForm styled the form's own fields: styled here, the same way
+            self.fields[row["show"]] = forms.BooleanField(required=False, widget=_tick())
+            self.fields[row["required"]] = forms.BooleanField(required=False, widget=_tick())
             self.fields[row["order"]] = forms.IntegerField(
-                required=False, min_value=0, max_value=999
+                required=False, min_value=0, max_value=999, widget=forms.NumberInput(_BOX)
             )
-            self.fields[row["label_zh"]] = forms.CharField(required=False, max_length=80)
-            self.fields[row["label_en"]] = forms.CharField(required=False, max_length=80)
+            self.fields[row["label_zh"]] = forms.CharField(
+                required=False, max_length=80, widget=forms.TextInput(_BOX)
+            )
+            self.fields[row["label_en"]] = forms.CharField(
+                required=False, max_length=80, widget=forms.TextInput(_BOX)
+            )
             self.field_rows.append(row)
         for row in self.field_rows:
             for key in ("show", "required", "order", "label_zh", "label_en"):
