@@ -313,10 +313,13 @@ def _manager_groups_the_funnel_and_exports(story: Story) -> None:
     page.click("[data-testid=report-filters] button[type=submit]")
     table = page.wait_for_selector("[data-testid=funnel-groups]")
     assert t["funnel_by"] in page.inner_text("main")
+    # per group: its deals, then how many reached each stage (需求挖掘, 方案/报价, 谈判与签约...)
     groups = {}
     for row in page.locator("[data-testid=funnel-groups] tbody tr").all():
-        groups[row.locator("th").inner_text().strip()] = row.locator("td").first.inner_text()
-    assert groups[t["manufacturing"]] == "1" and groups[t["retail"]] == "1"
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        groups[row.locator("th").inner_text().strip()] = cells
+    assert groups[t["manufacturing"]][:4] == ["1", "1", "0", "0"]
+    assert groups[t["retail"]][:4] == ["1", "1", "1", "1"]
     table.scroll_into_view_if_needed()
     story.shot(page, "funnel-by-segment", full_page=True)
 
