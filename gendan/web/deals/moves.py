@@ -192,8 +192,7 @@ def deal_move(request, deal_id: int):
         # the dialog may have given what the card shows (the amount, a card field): the board
         # puts the card drawn again in the new column
         card = selectors.deal_card(actor=request.user, deal=deal)
-        payload["card"] = render_to_string(
-            "deals/_cards.html", {"column": {"cards": [card]}}, request=request
-        ).strip()
+        context = {"column": {"cards": [card]}, "request": request}  # not the page's context
+        payload["card"] = render_to_string("deals/_cards.html", context).strip()
         return trigger_client_event(HttpResponse(status=204), "dealMoved", payload)
     return JsonResponse(payload)
