@@ -85,6 +85,8 @@ class Story:
     def shot(self, page, name: str, **kwargs) -> None:
         self.shots += 1
         path = self.dir / f"story-{self.shots:02d}-{name}-{self.lang}.png"
+        if kwargs.get("full_page"):  # else the sticky navigation is drawn where it was scrolled
+            page.evaluate("window.scrollTo(0, 0)")
         kwargs.pop("locator", page).screenshot(path=str(path), **kwargs)
 
 
