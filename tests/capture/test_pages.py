@@ -195,3 +195,24 @@ def test_the_lead_list_filters_by_form_and_the_lead_page_names_its_form(org, ops
     assert "From form Website &lt;enquiry&gt;" in english
     plain = client.get(reverse("leads:detail", args=[typed.pk]), headers=EN).content.decode()
     assert 'data-testid="lead-source-form"' not in plain
+
+
+def test_the_settings_say_a_form_is_active_not_a_customer(org, lead_form):
+    # "Active" is also a customer's status (成交客户): a form's is its own word
+    client = Client()
+    client.force_login(org.admin)
+    zh = {"Accept-Language": "zh-hans"}
+    for page in (reverse("lead_forms:list"), reverse("lead_forms:create")):
+        body = client.get(page, headers=zh).content.decode()
+        assert "启用" in body and "成交客户" not in body
+    assert ">Active<" in client.get(reverse("lead_forms:list"), headers=EN).content.decode()
+
+
+def test_the_fields_of_a_form_are_styled_like_every_other_control(org, lead_form):
+    client = Client()
+    client.force_login(org.admin)
+    body = client.get(reverse("lead_forms:edit", args=[lead_form.pk]), headers=EN).content.decode()
+    for name in ("show_phone", "required_phone"):
+        assert re.search(rf'<input type="checkbox" name="{name}" class="form-check-input"', body)
+    for name in ("order_phone", "label_zh_phone", "label_en_phone"):
+        assert re.search(rf'<input type="[a-z]+" name="{name}"[^>]* class="form-control', body)
