@@ -112,7 +112,8 @@ class CustomFieldsForm(forms.Form):
     fills it in) and, when editing, `custom` (the record's values); a form made without a
     user has none. `service_data()` then carries them as `custom`. `only` (keys) keeps just
     those fields, whatever the layout: a form that asks for a few values and leaves the
-    others as they are.
+    others as they are. `prefill` (keys and values) starts a new record's fields with those
+    values instead of their defaults (what a lead's conversion carries).
 
     The form follows its record type's layout (`layout`, else the one of `pipeline_id` for a
     deal, else the type's own): the fields it hides are not in the form (so neither asked
@@ -122,7 +123,15 @@ class CustomFieldsForm(forms.Form):
     record_type = ""
 
     def __init__(
-        self, *args, user=None, custom=None, only=None, layout=None, pipeline_id=None, **kwargs
+        self,
+        *args,
+        user=None,
+        custom=None,
+        only=None,
+        layout=None,
+        pipeline_id=None,
+        prefill=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         # A form of `only` some fields asks for what a rule needs (a stage's required fields),
@@ -146,6 +155,8 @@ class CustomFieldsForm(forms.Form):
         for field in self.custom_fields:
             form_field = _form_field(field, user)
             value = (custom or {}).get(field.key, field.default if creating else None)
+            if creating and prefill and field.key in prefill:
+                value = prefill[field.key]
             form_field.initial = _initial(field, value)
             if field.required and may_edit(user, field):
                 form_field.required = True
