@@ -2,13 +2,17 @@
 when the rule is saved, archived fields), set_field on a custom field (checked at save, the
 timeline's old → new, the dry run), and the rule in words."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from gendan.automation import describe, engine, records, services
 from gendan.core.errors import ValidationFailed
+from gendan.deals.models import Deal
 from gendan.fields import services as field_services
 from gendan.fields.selectors import definitions
 from tests.factories import DealFactory
@@ -323,3 +327,25 @@ def test_a_rule_reads_well_in_both_languages(org, deal_fields):
             == "Industry segment is one of Retail, Manufacturing"
         )
         assert describe.action_text(action, "deal") == "Set Industry segment to Retail"
+
+
+def _definition_reads(queries) -> int:
+    return sum('"fields_customfield"' in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_a_run_reads_the_definitions_once_whatever_the_records(org, deal_fields, make_rule, count):
+    """A tick over N deals checks custom conditions and sets a custom field on each: the
+    field definitions are read at most once for the run, not once per record."""
+    make_rule(
+        object="deal",
+        trigger={"type": "idle", "days": 3},
+        conditions=[C("segment", "eq", "retail")],
+        actions=[_set("40", "seats")],
+    )
+    deals = [DealFactory(owner=org.owner, custom={"segment": "retail"}) for _ in range(count)]
+    with CaptureQueriesContext(connection) as queries:
+        summary = engine.tick(at=timezone.now() + timedelta(days=4))
+    assert summary["runs"] == count
+    assert all(Deal.objects.get(pk=d.pk).custom["seats"] == 40 for d in deals)
+    assert _definition_reads(queries) <= 1
