@@ -6,7 +6,7 @@ makes a second tick for the same moment a no-op, and lets two workers race safel
 insert fails and it skips). Actions run one by one in savepoints; the first failure stops the
 run, which is recorded as `failed` with the error. Nothing here ever raises into the write
 that caused an event. A run over many records reads the custom-field definitions once
-(`fields.selectors.read_once_per_run`), not in each record's transaction.
+(`fields.selectors.reading_once`), not in each record's transaction.
 
 A run and what its actions write are one transaction: a process killed in the middle of a run
 leaves no trace of it, and a time trigger's next tick (every minute, and when the worker
@@ -30,7 +30,7 @@ from gendan.automation.actions import RunContext
 from gendan.automation.choices import TIME_TRIGGERS, RunOutcome, TriggerType
 from gendan.automation.models import Rule, RuleRun
 from gendan.automation.rule_objects import model_for
-from gendan.fields.selectors import read_once_per_run
+from gendan.fields.selectors import reading_once
 
 logger = logging.getLogger("gendan.automation")
 
@@ -138,7 +138,7 @@ def handle_event(*, obj: str, record_id: int, trigger: str, event: dict | None =
     event = {"trigger": trigger, **(event or {})}
     runs = []
     try:
-        with read_once_per_run():
+        with reading_once():
             runs = _fire_event_rules(obj, record_id, trigger, event)
     except Exception:
         logger.exception("Automation failed on %s %s %s", obj, record_id, trigger)
@@ -245,7 +245,7 @@ def tick(*, at=None) -> dict:
     at = at or timezone.now()
     summary = {"at": at.isoformat(), "rules": 0, "runs": 0, "failed": 0}
     rules = Rule.objects.filter(enabled=True, trigger__type__in=list(TIME_TRIGGERS))
-    with read_once_per_run():
+    with reading_once():
         for rule in rules:
             _tick_rule(rule, at, summary)
     return summary

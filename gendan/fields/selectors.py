@@ -16,7 +16,7 @@ _run = threading.local()
 
 def definitions(record_type: str, *, archived: bool = False) -> list[CustomField]:
     """The fields of a record type in their order (kept in the cache until one changes; in a
-    `read_once_per_run` block, read once for the whole block)."""
+    `reading_once` block, read once for the whole block)."""
     memo = getattr(_run, "fields", None)
     fields = memo.get(record_type) if memo is not None else None
     if fields is None:
@@ -31,12 +31,13 @@ def _read(record_type: str) -> list[CustomField]:
 
 
 @contextmanager
-def read_once_per_run():
-    """Within the block (a rule engine's run over many records, each in its own transaction,
-    where the cache is not read), each record type's definitions are read once: the first
-    time they are needed, from the cache when no transaction is open. A change of the
-    definitions made in the block forgets them (`definitions_changed`). Blocks nest: the outermost
-    one keeps the definitions."""
+def reading_once():
+    """Within the block, each record type's definitions are read once: the first time they
+    are needed (from the cache when no transaction is open). For work that reads them many
+    times, some of it inside transactions, where the cache is not read: a rule engine's run
+    over many records, each in its own transaction, or a page made of several records' forms.
+    A change of the definitions made in the block forgets them (`definitions_changed`).
+    Blocks nest: the outermost one keeps the definitions."""
     if getattr(_run, "fields", None) is not None:
         yield
         return

@@ -109,10 +109,11 @@ def _redraw(widget_class, **attrs):
 class ConvertForm(StyledForm):
     """Convert a lead: a new or existing customer, the contact, and optionally a deal, each
     with the custom fields of its record type that the user may see (`parts`), started with
-    what the conversion mapping carries (`carried`). A part is asked only when it is made: the
-    new customer's fields when no existing customer is chosen, the deal's when a deal is, laid
-    out by the chosen pipeline's layout (`deal_layout`). Choosing another customer, pipeline
-    or whether to make a deal draws the dialog again (`redraw_url`, htmx)."""
+    what the conversion mapping carries (`carried`), each laid out by its layout (`layouts`;
+    the deal's is the chosen pipeline's). A part is asked only when it is made: the new
+    customer's fields when no existing customer is chosen, the deal's when a deal is.
+    Choosing another customer, pipeline or whether to make a deal draws the dialog again
+    (`redraw_url`, htmx)."""
 
     customer_id = forms.TypedChoiceField(
         label=_("Customer"),
@@ -158,7 +159,7 @@ class ConvertForm(StyledForm):
         pipelines=(),
         user=None,
         carried=None,
-        deal_layout=None,
+        layouts=None,
         redraw_url="",
         **kwargs,
     ):
@@ -183,7 +184,7 @@ class ConvertForm(StyledForm):
                 initial=self._typed(part),
                 user=user,
                 prefill=(carried or {}).get(part),
-                layout=deal_layout if part == "deal" else None,
+                layout=(layouts or {}).get(part),
             )
             if form.custom_fields:
                 self.parts[part] = form

@@ -12,6 +12,7 @@ from gendan.customers.models import Customer
 from gendan.deals import conversion
 from gendan.deals import selectors as deal_selectors
 from gendan.fields import layouts, mapping
+from gendan.fields import selectors as field_selectors
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
@@ -212,14 +213,33 @@ def _convert_initial(request, lead, pipelines: list) -> dict:
 @require_http_methods(["GET", "POST"])
 @login_required
 def lead_convert(request, lead_id: int):
-    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    """The conversion dialog: the new customer's, contact's and deal's custom fields with it
+    (their definitions read once for the whole dialog)."""
+    with field_selectors.reading_once():
+        lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+        form, carried = _convert_form(request, lead)
+        if request.method == "POST" and form.is_valid():
+            links = run_service(
+                form,
+                lambda: conversion.lead_convert(
+                    actor=request.user, lead_id=lead.pk, **form.service_kwargs()
+                ),
+            )
+            if links is not None:
+                messages.success(request, _("Lead converted."))
+                if links.get("deal_id"):
+                    return hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
+                return hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
+        return _convert_dialog(request, lead, form, carried)
+
+
+def _convert_form(request, lead) -> tuple[ConvertForm, dict]:
     customers = Customer.objects.visible_to(request.user).order_by("name")[:200]
     pipelines = list(deal_selectors.pipeline_list(actor=request.user))  # the default one first
     initial = _convert_initial(request, lead, pipelines)
     pipeline_id = _int(request.POST.get("deal_pipeline_id")) if request.POST else None
     pipeline_id = pipeline_id or initial["deal_pipeline_id"]
     carried = mapping.carried(lead, actor=request.user)
-    action = reverse("leads:convert", args=[lead.pk])
     form = ConvertForm(
         request.POST or None,
         customers=customers,
@@ -227,40 +247,33 @@ def lead_convert(request, lead_id: int):
         pipelines=[(p.pk, local_name(p)) for p in pipelines],
         user=request.user,
         carried=carried,
-        deal_layout=layouts.read_once(request, RecordType.DEAL, pipeline_id),
-        redraw_url=action,
+        layouts={
+            "customer": layouts.read_once(request, RecordType.CUSTOMER),
+            "contact": layouts.read_once(request, RecordType.CONTACT),
+            "deal": layouts.read_once(request, RecordType.DEAL, pipeline_id),
+        },
+        redraw_url=reverse("leads:convert", args=[lead.pk]),
     )
-    if request.method == "POST" and form.is_valid():
-        links = run_service(
-            form,
-            lambda: conversion.lead_convert(
-                actor=request.user, lead_id=lead.pk, **form.service_kwargs()
-            ),
-        )
-        if links is not None:
-            messages.success(request, _("Lead converted."))
-            if links.get("deal_id"):
-                return hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
-            return hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
+    return form, carried
+
+
+def _convert_dialog(request, lead, form: ConvertForm, carried: dict):
     # What is carried into a field the dialog does not show (hidden by a layout, or a part
     # not made here) is listed, so nothing is carried unseen.
     shown = {(part, f.key) for part, sub in form.parts.items() for f in sub.custom_fields}
+    preview = mapping.carried_preview(lead, actor=request.user, values=carried)
     return render(
         request,
         "leads/_convert_dialog.html",
         {
             "form": form,
             "title": _("Convert lead"),
-            "action": action,
+            "action": reverse("leads:convert", args=[lead.pk]),
             "submit": _("Convert"),
             "intro": _(
                 "Creates the customer and the contact from this lead, and a deal if you wish."
             ),
-            "carried": [
-                row
-                for row in mapping.carried_preview(lead, actor=request.user, values=carried)
-                if (row["target_type"], row["key"]) not in shown
-            ],
+            "carried": [r for r in preview if (r["target_type"], r["key"]) not in shown],
         },
     )
 
