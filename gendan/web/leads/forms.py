@@ -173,6 +173,7 @@ class ConvertForm(StyledForm):
         self.new_customer = not self._chosen("customer_id")
         self.with_deal = bool(self._chosen("create_deal"))
         self.parts = {}
+        people = None  # the users a user field offers: read once for every part
         for part, form_class in PARTS.items():
             if (part == "customer" and not self.new_customer) or (
                 part == "deal" and not self.with_deal
@@ -185,7 +186,9 @@ class ConvertForm(StyledForm):
                 user=user,
                 prefill=(carried or {}).get(part),
                 layout=(layouts or {}).get(part),
+                people=people,
             )
+            people = form.people
             if form.custom_fields:
                 self.parts[part] = form
 
