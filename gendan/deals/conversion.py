@@ -36,8 +36,7 @@ def lead_convert(
     """Lead → customer (new or existing) + contact + optional deal, linked both ways. The
     conversion mapping (fields.mapping) carries lead values into the new records' custom
     fields; a value given here for the same field wins, and an existing customer only gets
-    the fields it has no value in. A refused value is named by its part, as it was sent
-    (`deal.custom.<key>`, `customer.name`)."""
+    the fields it has no value in. A refusal says which part it is about (`part`)."""
     lead = _convertible_lead(actor, lead_id)
     if customer_id is not None and customer:
         raise ValidationFailed(errors={"customer": _("Give customer_id or customer, not both.")})
@@ -56,16 +55,13 @@ def lead_convert(
 
 @contextmanager
 def _part(name: str):
-    """Name each field a part's service refuses after the part (`custom.x` → `deal.custom.x`),
-    as the caller sent it; `customer_id` is the caller's own top-level field."""
+    """Say which part a refusal is about (`part`: customer, contact or deal), the fields
+    named as the part's service names them."""
     try:
         yield
     except ValidationFailed as exc:
-        errors = {
-            (key if key == "customer_id" else f"{name}.{key}"): message
-            for key, message in exc.errors.items()
-        }
-        raise ValidationFailed(exc.detail, errors=errors, extra=exc.extra) from exc
+        exc.extra = {**exc.extra, "part": name}
+        raise
 
 
 def _convertible_lead(actor, lead_id: int) -> Lead:

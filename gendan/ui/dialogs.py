@@ -20,7 +20,7 @@ def form_field_name(form: forms.Form, field: str) -> str | None:
 
 def run_service(form: forms.Form, call):
     """Call the service; on a domain error add its messages to the form and return None. A
-    form with a `service_error(field, message)` method places the messages itself."""
+    form with an `add_service_errors(exc)` method places the messages itself."""
     try:
         return call()
     except StaleVersion:
@@ -30,13 +30,13 @@ def run_service(form: forms.Form, call):
         )
         form.stale = True
     except ValidationFailed as exc:
-        # A form made of parts (a lead's conversion) places each message itself.
-        place = getattr(form, "service_error", None)
+        # A form made of parts (a lead's conversion) places the messages itself.
+        place = getattr(form, "add_service_errors", None)
+        if place is not None:
+            place(exc)
+            return None
         for field, message in exc.errors.items():
-            if place is not None:
-                place(field, str(message))
-            else:
-                form.add_error(form_field_name(form, field), str(message))
+            form.add_error(form_field_name(form, field), str(message))
         if not exc.errors:
             form.add_error(None, str(exc.detail))
     except DomainError as exc:

@@ -157,3 +157,12 @@ def test_the_deal_part_follows_the_chosen_pipelines_layout(org, fields):
     assert response.status_code == 204, response.content.decode()
     deal = Deal.objects.get()
     assert deal.pipeline_id == projects.pk and deal.custom == {"tier": "silver"}
+
+
+def test_the_api_says_which_part_a_refusal_is_about(org, fields, api):
+    lead = LeadFactory(owner=org.owner)
+    response = api(org.owner).post(f"/leads/{lead.pk}/convert", {"deal": {"custom": {}}})
+    assert response.status_code == 422
+    assert response.json()["part"] == "deal"
+    assert "custom.budget" in response.json()["errors"]
+    assert not Customer.objects.exists()

@@ -207,8 +207,17 @@ class ConvertForm(StyledForm):
         valid = super().is_valid()
         return all([form.is_valid() for form in self.parts.values()]) and valid
 
-    def service_error(self, field: str, message: str) -> None:
-        """Put a refusal of the conversion service next to the field it names."""
+    def add_service_errors(self, exc) -> None:
+        """Put each refusal of the conversion service next to the field it names, in the
+        part it is about (`exc.extra["part"]`)."""
+        part = exc.extra.get("part")
+        for field, message in exc.errors.items():
+            named = f"{part}.{field}" if part and field != "customer_id" else field
+            self._service_error(named, str(message))
+        if not exc.errors:
+            self.add_error(None, str(exc.detail))
+
+    def _service_error(self, field: str, message: str) -> None:
         if field in SERVICE_FIELDS and SERVICE_FIELDS[field] in self.fields:
             self.add_error(SERVICE_FIELDS[field], message)
             return
