@@ -19,7 +19,8 @@ def form_field_name(form: forms.Form, field: str) -> str | None:
 
 
 def run_service(form: forms.Form, call):
-    """Call the service; on a domain error add its messages to the form and return None."""
+    """Call the service; on a domain error add its messages to the form and return None. A
+    form with an `add_service_errors(exc)` method places the messages itself."""
     try:
         return call()
     except StaleVersion:
@@ -29,6 +30,11 @@ def run_service(form: forms.Form, call):
         )
         form.stale = True
     except ValidationFailed as exc:
+        # A form made of parts (a lead's conversion) places the messages itself.
+        place = getattr(form, "add_service_errors", None)
+        if place is not None:
+            place(exc)
+            return None
         for field, message in exc.errors.items():
             form.add_error(form_field_name(form, field), str(message))
         if not exc.errors:
