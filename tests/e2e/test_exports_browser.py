@@ -53,8 +53,11 @@ def test_a_mapped_value_is_carried_and_the_list_exports(new_page, screenshot_dir
     log_in(page, rep.username, PASSWORD)
     page.goto(f"/leads/{lead.pk}/")
     page.click("[data-testid=lead-convert]")
-    carried = page.wait_for_selector("[data-testid=carried-values]")
-    assert "200 万以上" in carried.inner_text()
+    # the deal's 预算范围 is filled in with the lead's (the dialog asks for the new records'
+    # fields, each with the value the mapping carries)
+    budget = page.wait_for_selector("[data-testid=dialog-form] select[name=deal-cf_budget_range]")
+    assert budget.input_value() == "big"
+    assert "200 万以上" in budget.evaluate("s => s.options[s.selectedIndex].text")
     page.screenshot(path=str(screenshot_dir / "lead-convert-carried-zh.png"))
     page.click("[data-testid=dialog-save]")
     page.wait_for_url("**/deals/*/")
