@@ -10,6 +10,7 @@ from gendan.leads import pool, selectors, services
 from gendan.leads.schemas import (
     ConvertIn,
     ConvertOut,
+    LeadCreatedOut,
     LeadFilter,
     LeadIn,
     LeadOut,
@@ -17,6 +18,7 @@ from gendan.leads.schemas import (
     PoolEventOut,
     ReleaseIn,
 )
+from gendan.org.schemas import DuplicatesConflictOut
 
 router = Router(tags=["leads"])
 
@@ -38,10 +40,15 @@ def lead_export(
     return export(request, "leads", filters, params)
 
 
-@router.post("", response={201: LeadOut})
+@router.post("", response={201: LeadCreatedOut, 409: DuplicatesConflictOut})
 def lead_create(request: HttpRequest, payload: LeadIn):
+    """Create a lead. A duplicate (查重) on a field whose rule blocks answers 409 with the
+    matches; on a field whose rule warns the lead is created and the matches are listed in
+    `duplicates`."""
     lead = services.lead_create(actor=actor(request), data=payload.model_dump())
-    return Status(201, selectors.lead_created(actor=actor(request), lead_id=lead.pk))
+    created = selectors.lead_created(actor=actor(request), lead_id=lead.pk)
+    created.duplicates = [m.as_dict() for m in lead.duplicates]
+    return Status(201, created)
 
 
 @router.get("/{lead_id}", response=LeadOut)

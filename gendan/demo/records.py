@@ -1,6 +1,7 @@
 """The records, written once a group of teams is planned: customers and their contacts, leads,
 deals, with the dates their follow-ups give them (last activity, next follow-up)."""
 
+from gendan.core.match_keys import company_key, email_key, phone_key
 from gendan.customers.models import Contact, Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
@@ -27,6 +28,7 @@ def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
         plan.id = rows.add(
             Customer,
             name=company.name,
+            name_key=company_key(company.name),
             industry=company.industry,
             size=plan.size,
             region=company.city,
@@ -59,6 +61,8 @@ def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
             title=person.title,
             phone=person.phone,
             email=person.email,
+            phone_key=phone_key(person.phone),
+            email_key=email_key(person.email),
             wechat=person.wechat,
             is_primary=index == 0,
             created_at=demo.at(t),
@@ -88,6 +92,9 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
             title=plan.person.title,
             phone=plan.person.phone,
             email=plan.person.email,
+            phone_key=phone_key(plan.person.phone),
+            email_key=email_key(plan.person.email),
+            company_key=company_key(plan.company.name),
             wechat=plan.person.wechat,
             source=plan.source,
             status=status,

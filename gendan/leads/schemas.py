@@ -13,6 +13,7 @@ from gendan.fields.choices import RecordType
 from gendan.fields.filters import CustomListFilter
 from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 from gendan.leads.choices import LeadSource, LeadStatus
+from gendan.org.schemas import DuplicateOut
 
 
 class LeadOut(custom_out(RecordType.LEAD), Schema):
@@ -176,3 +177,9 @@ class ConvertOut(Schema):
     customer_id: int
     contact_id: int | None
     deal_id: int | None
+
+
+class LeadCreatedOut(LeadOut):
+    """The new lead, and the records it may duplicate on a field whose rule warns (查重)."""
+
+    duplicates: list[DuplicateOut] = []

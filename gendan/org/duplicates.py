@@ -198,3 +198,9 @@ def keys_changed(*, actor, record, source: Source, keys: dict, before: dict, mod
             columns[column] = (getattr(record, column), key)
             setattr(record, column, key)
     return columns
+
+
+def form_mode(confirmed: bool) -> str:
+    """The mode of a form's save: ASK first, so the person sees the matches; BLOCKING once
+    they said "save anyway" (a blocking rule still refuses)."""
+    return BLOCKING if confirmed else ASK
