@@ -4,6 +4,7 @@ types: `duplicates_find` (what a record about to be saved matches) and `duplicat
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
 
 from gendan.core.errors import PermissionDenied, ValidationFailed
 from gendan.core.match_keys import company_key, email_key, phone_key
@@ -65,7 +66,7 @@ def key_columns(record_type: str, keys: dict[str, str]) -> dict[str, str]:
 def _source(record_type: str) -> duplicates.Source:
     source = SOURCES.get(record_type)
     if source is None:
-        raise ValidationFailed(errors={"record_type": "lead, customer, contact"})
+        raise ValidationFailed(errors={"record_type": _("Choose a lead, a customer or a contact.")})
     return source
 
 
@@ -100,7 +101,7 @@ def duplicate_groups(
         raise PermissionDenied()
     source = _source(record_type)
     if field not in DUPLICATE_FIELDS[record_type]:
-        raise ValidationFailed(errors={"field": ", ".join(DUPLICATE_FIELDS[record_type])})
+        raise ValidationFailed(errors={"field": _("This record is not compared on this field.")})
     column = source.keys[field]
     scoped = source.model.objects.visible_to(actor).order_by()
     groups = list(
