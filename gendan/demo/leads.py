@@ -56,8 +56,8 @@ def plan_other_leads(demo: Demo, count: int) -> list[LeadPlan]:
 
 
 # Of every hundred other leads, one names the company of the lead before it without its legal
-# form, and one is the person of the lead before it again, the phone written with +86: what
-# the duplicates page (查重) finds in a real organisation's data.
+# form, and one is the person of the lead before it again, the phone written with +86, both
+# typed in by the same rep: what the duplicates page (查重) finds in a real organisation's data.
 REPEATS = {50: "company", 80: "person"}
 
 
@@ -77,12 +77,15 @@ def _again(person: Person) -> Person:
 def _repeat_some(plans: list[LeadPlan]) -> None:
     for index in range(1, len(plans)):
         kind = REPEATS.get(index % 100)
-        before = plans[index - 1]
+        before, plan = plans[index - 1], plans[index]
+        if kind is None:
+            continue
+        plan.team, plan.owner = before.team, before.owner
         if kind == "company":
-            plans[index].company = _short_name(before.company)
-        elif kind == "person":
-            plans[index].company = before.company
-            plans[index].person = _again(before.person)
+            plan.company = _short_name(before.company)
+        else:
+            plan.company = before.company
+            plan.person = _again(before.person)
 
 
 # The playbook's "no follow-up for 7 days: back to the public pool" rule, as the tick would
