@@ -52,7 +52,7 @@ class Match:
     owner_name: str
     id: int | None = None  # None: outside the actor's scope, only the owner is told
     name: str = ""
-    detail: str = ""  # a contact's customer
+    detail: str = ""  # a lead's company, a contact's customer
 
     @property
     def visible(self) -> bool:
@@ -67,6 +67,7 @@ class Match:
             "visible": self.visible,
             "id": self.id,
             "name": self.name if self.visible else None,
+            "detail": self.detail if self.visible else None,
         }
 
 

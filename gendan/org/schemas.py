@@ -134,6 +134,7 @@ class DuplicateOut(Schema):
     visible: bool
     id: int | None
     name: str | None
+    detail: str | None  # a lead's company, a contact's customer (in scope only)
 
 
 class DuplicatesConflictOut(Schema):

@@ -23,6 +23,7 @@ def test_a_duplicate_phone_warns_with_the_owners_name(org, api):
             "visible": False,
             "id": None,
             "name": None,
+            "detail": None,
         }
     ]
     assert "phone_key" not in response.json()
