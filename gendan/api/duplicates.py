@@ -47,7 +47,7 @@ def duplicate_check(request: HttpRequest, payload: DuplicateCheckIn):
     found = selectors.duplicates_find(
         actor=actor(request),
         record_type=payload.record_type,
-        data={k: v or "" for k, v in payload.data.items()},
+        data={k: v or "" for k, v in payload.data.model_dump().items()},
         exclude_id=payload.exclude_id,
     )
     return {"duplicates": [m.as_dict() for m in found]}

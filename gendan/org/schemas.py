@@ -161,11 +161,19 @@ class DuplicateRulesIn(InputSchema):
     contact: dict[str, DuplicateAction] | None = None
 
 
+class DuplicateCheckData(InputSchema):
+    """The fields of the record as they would be saved; those its type is not compared on are
+    not used (a lead: phone, email, company; a customer: name; a contact: phone, email)."""
+
+    name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+
+
 class DuplicateCheckIn(InputSchema):
     record_type: DuplicateRecord
-    # The record's fields as they would be saved: phone, email, company (a lead), name (a
-    # customer); others are ignored.
-    data: dict[str, str | None]
+    data: DuplicateCheckData
     exclude_id: int | None = None
 
 

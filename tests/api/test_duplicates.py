@@ -81,6 +81,8 @@ def test_the_check_before_saving_writes_nothing_and_hides_what_is_out_of_scope(o
     assert Lead.objects.count() == 1
     bad = api(org.owner).post("/duplicates/check", {"record_type": "lead", "data": {}, "x": 1})
     assert bad.status_code == 422
+    bad = api(org.owner).post("/duplicates/check", {"record_type": "lead", "data": {"fax": "1"}})
+    assert bad.status_code == 422 and "data.fax" in bad.json()["errors"]
 
 
 def test_the_groups_are_scoped_and_for_managers(org, api):
