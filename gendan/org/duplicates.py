@@ -10,7 +10,7 @@ Each domain names its records as a `Source` (`leads/duplicates.py`,
 `customers/duplicates.py`); its services call `check` before they write.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from gendan.org.models import DuplicateRule
 from gendan.org.people import person_name
 from gendan.org.permissions import can
 
-# How a service treats the matches it finds (its `duplicates` argument):
+# How a service treats the matches it finds (its `duplicates_mode` argument):
 ASK = "ask"  # every match refuses the write, so the person sees them first (a form's first save)
 BLOCKING = "blocking"  # only the fields whose rule blocks refuse; warnings ride along
 IGNORE = "ignore"  # no check (a visitor's form submission, merged by its own rule)
@@ -41,7 +41,7 @@ class Source:
     keys: dict[str, str]
     owner: str = "owner"
     name: str = "name"
-    extra: tuple[str, ...] = field(default=())  # more columns a match of it shows
+    extra: tuple[str, ...] = ()  # more columns a match of it shows
 
 
 @dataclass(frozen=True)
