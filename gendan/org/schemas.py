@@ -5,7 +5,7 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter
-from gendan.core.schemas import Email, InputSchema, Phone
+from gendan.core.schemas import Email, ErrorOut, InputSchema, Phone
 from gendan.org.choices import DuplicateAction, DuplicateField, DuplicateRecord, Scope
 
 
@@ -137,12 +137,12 @@ class DuplicateOut(Schema):
     detail: str | None  # a lead's company, a contact's customer (in scope only)
 
 
-class DuplicatesConflictOut(Schema):
-    """409: `blocked` — a rule refuses the duplicate; the matches are in `duplicates`."""
+class DuplicatesConflictOut(ErrorOut):
+    """409. For a duplicate (查重): `blocked` (a rule refuses it) and the matches in
+    `duplicates`; another conflict (a reused Idempotency-Key...) has `detail` alone."""
 
-    detail: str
-    blocked: bool
-    duplicates: list[DuplicateOut]
+    blocked: bool = False
+    duplicates: list[DuplicateOut] = []
 
 
 class DuplicateRulesOut(Schema):
