@@ -49,7 +49,7 @@ def phone_key(phone: str | None) -> str:
 
 def email_key(email: str | None) -> str:
     """An e-mail address trimmed and in lower case."""
-    return unicodedata.normalize("NFKC", (email or "").strip()).lower()[:KEY_LENGTH]
+    return unicodedata.normalize("NFKC", email or "").strip().lower()[:KEY_LENGTH]
 
 
 def company_key(name: str | None) -> str:
