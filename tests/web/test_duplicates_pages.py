@@ -78,3 +78,15 @@ def test_an_administrator_sets_the_rules_on_their_page(org):
     assert response.status_code == 302
     assert duplicates.rules()["lead"]["phone"] == "block"
     assert _client(org.manager).get("/settings/duplicates/rules/").status_code == 403
+
+
+def test_an_edit_to_a_blocked_duplicate_is_refused_in_the_dialog(org):
+    _lead(org.outsider, email="zs@x.cn")
+    mine = _lead(org.owner, email="me@x.cn")
+    duplicates.rules_set(actor=org.admin, changes={"lead": {"email": "block"}})
+    data = {"name": "张三", "email": "ZS@x.cn", "source": "other", "version": mine.version}
+    page = _client(org.owner).post(f"/leads/{mine.pk}/edit/", data).content.decode()
+    assert 'data-testid="duplicates-panel"' in page and org.outsider.name in page
+    assert 'data-testid="save-anyway"' not in page
+    mine.refresh_from_db()
+    assert mine.email == "me@x.cn"
