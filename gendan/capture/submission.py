@@ -8,6 +8,8 @@ lead made the first time (its empty fields) and adds a timeline entry with what 
 When an administrator made a duplicate of a lead's field block (查重, org/duplicates.py), a
 submission that matches an existing lead on that field completes that lead the same way, at
 any time: a visitor's submission is never refused for being a duplicate.
+The lead a submission makes is linked to its form (`CapturedLead`) in the same transaction;
+the page's stamp is used up in it too (capture/stamps.py).
 """
 
 from dataclasses import dataclass
@@ -21,7 +23,8 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.capture import fields as form_fields
-from gendan.capture.models import ContactKey, LeadForm
+from gendan.capture import stamps
+from gendan.capture.models import CapturedLead, ContactKey, LeadForm
 from gendan.core.contact import email_problem, phone_problem
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.core.match_keys import email_key, phone_key
@@ -165,8 +168,14 @@ def _blocking_duplicate(built_in: dict) -> Lead | None:
 
 
 @transaction.atomic
-def form_submit(*, token: str, values: dict, honeypot: str = "") -> Submitted:
-    """Send the public form `token` with `values` (field name → what the visitor typed)."""
+def form_submit(
+    *, token: str, values: dict, honeypot: str = "", stamp: str | None = None
+) -> Submitted:
+    """Send the public form `token` with `values` (field name → what the visitor typed).
+
+    `stamp` is the one its page carried: StampExpired when it is not a recent stamp of this
+    form, StampUsed when a submission used it already. None only where no visitor's page is
+    involved (the demo loader)."""
     form = (
         LeadForm.objects.select_for_update()
         .filter(token=token or "", is_active=True, archived_at__isnull=True)
@@ -174,6 +183,8 @@ def form_submit(*, token: str, values: dict, honeypot: str = "") -> Submitted:
     )
     if form is None:
         raise NotFound()
+    if stamp is not None:
+        stamps.stamp_use(stamp=stamp, token=form.token)
     if honeypot:
         return Submitted(lead=None)  # a robot: it is thanked, and nothing is kept
     built_in, custom = clean_values(form, values)
@@ -191,12 +202,12 @@ def form_submit(*, token: str, values: dict, honeypot: str = "") -> Submitted:
             "source": form.source,
             "tags": list(form.tags),
             "owner_id": form.owner_id,
-            "capture_form_id": form.pk,
         }
         # A warning is no reason to refuse a visitor, and a blocking match was merged above.
         lead = lead_services.lead_create(
             actor=system_actor(), data=data, duplicates_mode=duplicates.IGNORE
         )
+        CapturedLead.objects.create(lead=lead, form=form, created_at=lead.created_at)
     ContactKey.objects.filter(pk__in=[r.pk for r in rows]).update(
         lead=lead, lead_created_at=lead.created_at
     )

@@ -13,7 +13,6 @@ from gendan.fields.choices import RecordType
 from gendan.fields.filters import CustomListFilter
 from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
 from gendan.leads.choices import LeadSource, LeadStatus
-from gendan.org.schemas import DuplicateOut
 
 
 class LeadOut(custom_out(RecordType.LEAD), Schema):
@@ -87,8 +86,9 @@ class LeadFilter(CustomListFilter):
     source: LeadSource | None = None
     owner_id: int | None = None
     tag: str | None = None
-    # The public lead form that made the lead (gendan/capture).
-    form_id: Annotated[int | None, FilterLookup("capture_form_id")] = None
+    # The public lead form that made the lead: capture (the layer above) keeps that link, as
+    # a row whose reverse name is `captured`; a lookup by name, so leads imports nothing of it.
+    form_id: Annotated[int | None, FilterLookup("captured__form_id")] = None
     created_from: Annotated[Since, FilterLookup("created_at__gte")] = None
     created_to: Annotated[Until, FilterLookup("created_at__lt")] = None
     follow_up_before: Annotated[datetime | None, FilterLookup("next_follow_up_at__lt")] = None
@@ -177,9 +177,3 @@ class ConvertOut(Schema):
     customer_id: int
     contact_id: int | None
     deal_id: int | None
-
-
-class LeadCreatedOut(LeadOut):
-    """The new lead, and the records it may duplicate on a field whose rule warns (查重)."""
-
-    duplicates: list[DuplicateOut] = []

@@ -119,6 +119,8 @@ def lead_update(
             )
     before = lead_keys(lead)
     changes = apply_changes(lead, data)
+    if "owner_id" in changes:
+        changes.update(apply_changes(lead, {"owned_since": timezone.now()}))
     merged = {f: getattr(lead, f) for f in ("phone", "email", "wechat", "company")}
     _check_contact_point(merged)
     key_changes = duplicates.keys_changed(

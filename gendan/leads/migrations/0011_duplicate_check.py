@@ -32,7 +32,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("leads", "0008_lead_capture_form"),
+        ("leads", "0010_lead_owned_since"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
