@@ -131,6 +131,21 @@ async def s_report_funnel_by_segment(p: Player):
     return _ok(await p.api.get("/reports/funnel", params=params))
 
 
+# The duplicates page (查重) of a manager or an admin: the first page of the groups of one key,
+# read from the key's index over the million leads.
+DUPLICATE_KEYS = ("phone", "email", "company")
+
+
+async def s_duplicates_page(p: Player):
+    params = {"record_type": "lead", "field": p.rng.choice(DUPLICATE_KEYS)}
+    return _ok(await p.web.get("/settings/duplicates/", params=params))
+
+
+async def s_duplicates_api(p: Player):
+    params = {"record_type": "lead", "field": p.rng.choice(DUPLICATE_KEYS)}
+    return _ok(await p.api.get("/duplicates/groups", params=params))
+
+
 # SDRs work leads; deals are for the others.
 DEAL_ROLES = ("ae", "sm", "admin")
 
@@ -158,4 +173,7 @@ SCENARIOS = [
     ("report_funnel_by_segment", "report", s_report_funnel_by_segment),
     ("report_forecast", "report", _report("forecast")),
     ("report_targets", "report", _report("targets")),
+    # Managers, operations and admins read the duplicates (the others get 403).
+    ("duplicates_page", "page", s_duplicates_page, ("sm", "admin")),
+    ("duplicates_api", "read", s_duplicates_api, ("sm", "admin")),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/fields/", include("gendan.web.fields.urls")),
     path("settings/pipelines/", include("gendan.web.pipelines.urls")),
     path("settings/lead-forms/", include("gendan.web.capture.urls")),
+    path("settings/duplicates/", include("gendan.web.duplicates.urls")),
     path("f/", include(capture_urls.public_urlpatterns)),
     path("settings/", include("gendan.web.automation.urls")),
     path("", include("gendan.web.urls")),

@@ -7,15 +7,18 @@ from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.customers import selectors, services
 from gendan.customers.schemas import (
+    ContactCreatedOut,
     ContactFilter,
     ContactIn,
     ContactOut,
     ContactPatch,
+    CustomerCreatedOut,
     CustomerFilter,
     CustomerIn,
     CustomerOut,
     CustomerPatch,
 )
+from gendan.org.schemas import DuplicatesConflictOut
 from gendan.sales.selectors.visits import visit_figures
 
 customers_router = Router(tags=["customers"])
@@ -39,15 +42,16 @@ def customer_export(
     return export(request, "customers", filters, params)
 
 
-@customers_router.post("", response={201: CustomerOut})
+@customers_router.post("", response={201: CustomerCreatedOut, 409: DuplicatesConflictOut})
 def customer_create(request: HttpRequest, payload: CustomerIn):
+    """Create a customer; a duplicate name (查重) answers 409 when its rule blocks, and is
+    listed in `duplicates` when it warns."""
     customer = services.customer_create(actor=actor(request), data=payload.model_dump())
-    return Status(
-        201,
-        selectors.customer_get(
-            figures=visit_figures, actor=actor(request), customer_id=customer.pk
-        ),
+    created = selectors.customer_get(
+        figures=visit_figures, actor=actor(request), customer_id=customer.pk
     )
+    created.duplicates = [m.as_dict() for m in customer.duplicates]
+    return Status(201, created)
 
 
 @customers_router.get("/{customer_id}", response=CustomerOut)
@@ -94,10 +98,14 @@ def contact_export(
     return export(request, "contacts", filters, params)
 
 
-@contacts_router.post("", response={201: ContactOut})
+@contacts_router.post("", response={201: ContactCreatedOut, 409: DuplicatesConflictOut})
 def contact_create(request: HttpRequest, payload: ContactIn):
+    """Create a contact; a duplicate phone or e-mail (查重) answers 409 when its rule blocks,
+    and is listed in `duplicates` when it warns."""
     contact = services.contact_create(actor=actor(request), data=payload.model_dump())
-    return Status(201, selectors.contact_get(actor=actor(request), contact_id=contact.pk))
+    created = selectors.contact_get(actor=actor(request), contact_id=contact.pk)
+    created.duplicates = [m.as_dict() for m in contact.duplicates]
+    return Status(201, created)
 
 
 @contacts_router.get("/{contact_id}", response=ContactOut)

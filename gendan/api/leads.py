@@ -4,7 +4,7 @@ from ninja import Query, Router, Status
 from gendan.api.auth import actor, expected_version
 from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.capture import selectors as capture_selectors
-from gendan.capture.schemas import LeadWithFormOut
+from gendan.capture.schemas import LeadCreatedOut, LeadWithFormOut
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.deals import conversion
@@ -18,6 +18,7 @@ from gendan.leads.schemas import (
     PoolEventOut,
     ReleaseIn,
 )
+from gendan.org.schemas import DuplicatesConflictOut
 
 router = Router(tags=["leads"])
 
@@ -39,11 +40,15 @@ def lead_export(
     return export(request, "leads", filters, params)
 
 
-@router.post("", response={201: LeadWithFormOut})
+@router.post("", response={201: LeadCreatedOut, 409: DuplicatesConflictOut})
 def lead_create(request: HttpRequest, payload: LeadIn):
+    """Create a lead. A duplicate (查重) on a field whose rule blocks answers 409 with the
+    matches; on a field whose rule warns the lead is created and the matches are listed in
+    `duplicates`."""
     lead = services.lead_create(actor=actor(request), data=payload.model_dump())
-    lead = selectors.lead_created(actor=actor(request), lead_id=lead.pk)
-    return Status(201, capture_selectors.with_source_form(lead))
+    created = selectors.lead_created(actor=actor(request), lead_id=lead.pk)
+    created.duplicates = [m.as_dict() for m in lead.duplicates]
+    return Status(201, capture_selectors.with_source_form(created))
 
 
 @router.get("/{lead_id}", response=LeadWithFormOut)

@@ -25,6 +25,7 @@ from gendan.api.auth import AUTH
 from gendan.api.channels import chat_channels_router, preferences_router
 from gendan.api.customers import contacts_router, customers_router
 from gendan.api.deals import deals_router, pipelines_router
+from gendan.api.duplicates import router as duplicates_router
 from gendan.api.fields import router as fields_router
 from gendan.api.idempotency import in_one_transaction, replay_or_claim
 from gendan.api.layouts import router as layouts_router
@@ -84,6 +85,7 @@ api.add_router("/leads", leads_router)
 api.add_router("/lead-forms", lead_forms_router)
 api.add_router("/customers", customers_router)
 api.add_router("/contacts", contacts_router)
+api.add_router("/duplicates", duplicates_router)
 api.add_router("/deals", deals_router)
 api.add_router("/activities", activities_router)
 api.add_router("/tasks", tasks_router)

@@ -11,6 +11,7 @@ from gendan.capture.models import CapturedLead
 from gendan.core.schemas import InputSchema
 from gendan.leads.choices import LeadSource
 from gendan.leads.schemas import LeadOut
+from gendan.org.schemas import DuplicateOut
 
 
 class FormFieldIn(InputSchema):
@@ -114,3 +115,9 @@ class LeadWithFormOut(LeadOut):
     def resolve_form_name(obj) -> str | None:
         link = _captured(obj)
         return link.form.name if link else None
+
+
+class LeadCreatedOut(LeadWithFormOut):
+    """The new lead, and the records it may duplicate on a field whose rule warns (查重)."""
+
+    duplicates: list[DuplicateOut] = []

@@ -5,11 +5,13 @@ so the lead is made exactly as any other: its timeline, its owner's notification
 `created` event, after which the assignment rules give it to someone. A visitor who sends a
 form again within a day (the same phone number or e-mail address, on any form) completes the
 lead made the first time (its empty fields) and adds a timeline entry with what was sent.
+When an administrator made a duplicate of a lead's field block (查重, org/duplicates.py), a
+submission that matches an existing lead on that field completes that lead the same way, at
+any time: a visitor's submission is never refused for being a duplicate.
 The lead a submission makes is linked to its form (`CapturedLead`) in the same transaction;
 the page's stamp is used up in it too (capture/stamps.py).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,10 +27,14 @@ from gendan.capture import stamps
 from gendan.capture.models import CapturedLead, ContactKey, LeadForm
 from gendan.core.contact import email_problem, phone_problem
 from gendan.core.errors import NotFound, ValidationFailed
+from gendan.core.match_keys import email_key, phone_key
 from gendan.fields.choices import FieldType
 from gendan.fields.values import BadValue, stored
+from gendan.leads import duplicates as lead_duplicates
 from gendan.leads import services as lead_services
 from gendan.leads.models import Lead
+from gendan.org import duplicates
+from gendan.org.choices import DuplicateAction
 from gendan.org.system import system_actor
 
 SAME_PERSON_WINDOW = timedelta(hours=24)
@@ -41,21 +47,13 @@ class Submitted:
     merged: bool = False
 
 
-def normalised_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) == 13 and digits.startswith("861"):
-        digits = digits[2:]
-    elif len(digits) == 15 and digits.startswith("00861"):
-        digits = digits[4:]
-    return digits
-
-
 def contact_keys(values: dict) -> list[str]:
+    """The visitor's phone and e-mail as the duplicate check compares them (core/match_keys)."""
     keys = []
-    phone = normalised_phone(values.get("phone", ""))
-    if len(phone) >= 5:
+    phone = phone_key(values.get("phone", ""))
+    if phone:
         keys.append(f"phone:{phone}")
-    email = (values.get("email") or "").strip().lower()
+    email = email_key(values.get("email"))
     if email:
         keys.append(f"email:{email}"[:300])
     return sorted(keys)
@@ -141,7 +139,9 @@ def _complete(form: LeadForm, lead: Lead, built_in: dict, custom: dict) -> Lead:
     if missing:
         fills["custom"] = missing
     if fills:
-        lead = lead_services.lead_update(actor=system_actor(), lead_id=lead.pk, data=fills)
+        lead = lead_services.lead_update(
+            actor=system_actor(), lead_id=lead.pk, data=fills, duplicates_mode=duplicates.IGNORE
+        )
     event_record(
         lead,
         EventKind.FORM_SUBMITTED,
@@ -149,6 +149,22 @@ def _complete(form: LeadForm, lead: Lead, built_in: dict, custom: dict) -> Lead:
         data={"name": form.name, "form_id": form.pk, "values": {**built_in, **custom}},
     )
     return lead
+
+
+def _blocking_duplicate(built_in: dict) -> Lead | None:
+    """The lead a blocking duplicate rule says the visitor already is: their submission then
+    completes it, as a repeat within the day does, rather than being refused and lost."""
+    actions = duplicates.rules_for(lead_duplicates.SOURCE.record_type)
+    if DuplicateAction.BLOCK not in actions.values():
+        return None
+    found = duplicates.matches(
+        actor=system_actor(),
+        source=lead_duplicates.SOURCE,
+        keys=lead_duplicates.lead_keys(built_in),
+        actions=actions,
+    )
+    blocked = [m.id for m in found if m.action == DuplicateAction.BLOCK]
+    return Lead.objects.filter(pk=blocked[0]).first() if blocked else None
 
 
 @transaction.atomic
@@ -175,6 +191,7 @@ def form_submit(
     now = timezone.now()
     keys = contact_keys(built_in)
     rows, lead = _same_person(keys, now) if keys else ([], None)
+    lead = lead or _blocking_duplicate(built_in)
     merged = lead is not None
     if merged:
         lead = _complete(form, lead, built_in, custom)
@@ -186,7 +203,10 @@ def form_submit(
             "tags": list(form.tags),
             "owner_id": form.owner_id,
         }
-        lead = lead_services.lead_create(actor=system_actor(), data=data)
+        # A warning is no reason to refuse a visitor, and a blocking match was merged above.
+        lead = lead_services.lead_create(
+            actor=system_actor(), data=data, duplicates_mode=duplicates.IGNORE
+        )
         CapturedLead.objects.create(lead=lead, form=form, created_at=lead.created_at)
     ContactKey.objects.filter(pk__in=[r.pk for r in rows]).update(
         lead=lead, lead_created_at=lead.created_at

@@ -72,3 +72,19 @@ class PayloadTooLarge(DomainError):
 
     status = 413
     default_detail = _("The file is too large.")
+
+
+class DuplicatesFound(Conflict):
+    """Records with the same phone, e-mail or company name exist (查重). `blocked`: a rule
+    refuses the duplicate; otherwise the caller is asked to confirm. `matches` are the
+    `as_dict()` of each match, in the body as `duplicates`."""
+
+    def __init__(self, *, matches: list[dict], blocked: bool):
+        detail = (
+            _("A record with the same details already exists.")
+            if blocked
+            else _("Possible duplicates: check them, then save anyway if this is another one.")
+        )
+        super().__init__(detail, extra={"blocked": blocked, "duplicates": matches})
+        self.matches = matches
+        self.blocked = blocked

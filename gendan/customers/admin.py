@@ -16,4 +16,5 @@ class CustomerAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     search_fields = ("name",)
     raw_id_fields = ("owner",)
+    readonly_fields = ("name_key",)  # the services set it
     inlines = [ContactInline]

@@ -40,6 +40,9 @@ class Customer(TimeStampedModel):
     # The values of the fields an administrator added (gendan/fields).
     custom = CustomValues()
 
+    # What the duplicate check (查重) compares, set by the services (core/match_keys.py).
+    name_key = models.CharField(max_length=200, blank=True, default="")
+
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -48,6 +51,7 @@ class Customer(TimeStampedModel):
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["status", "-id"]),
             models.Index(fields=["name"]),
+            models.Index(fields=["name_key", "owner"], name="customers_name_key_idx"),
         ]
 
     def __str__(self) -> str:
@@ -73,11 +77,19 @@ class Contact(TimeStampedModel):
     # The values of the fields an administrator added (gendan/fields).
     custom = CustomValues()
 
+    # What the duplicate check (查重) compares, set by the services (core/match_keys.py).
+    phone_key = models.CharField(max_length=200, blank=True, default="")
+    email_key = models.CharField(max_length=200, blank=True, default="")
+
     objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_primary", "id"]
-        indexes = [models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["phone_key", "customer"], name="contact_phone_key_idx"),
+            models.Index(fields=["email_key", "customer"], name="contact_email_key_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],

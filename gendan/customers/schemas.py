@@ -16,6 +16,7 @@ from gendan.customers.models import Contact
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import CustomListFilter
 from gendan.fields.schemas import CUSTOM_IN, CUSTOM_PATCH, CustomValuesIn, custom_out
+from gendan.org.schemas import DuplicateOut
 
 
 class CustomerOut(custom_out(RecordType.CUSTOMER), Schema):
@@ -157,3 +158,15 @@ class ContactFilter(CustomListFilter):
 
     def filter_q(self, value) -> Q:
         return self.search(value, ("name", "phone", "email", "wechat"), phone="phone")
+
+
+class CustomerCreatedOut(CustomerOut):
+    """The new customer, and the records it may duplicate on a field whose rule warns (查重)."""
+
+    duplicates: list[DuplicateOut] = []
+
+
+class ContactCreatedOut(ContactOut):
+    """The new contact, and the records it may duplicate on a field whose rule warns (查重)."""
+
+    duplicates: list[DuplicateOut] = []

@@ -10,9 +10,12 @@ from gendan.core.contact import check_contact
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.customers.duplicates import CONTACT, CUSTOMER, contact_keys, customer_keys, key_columns
 from gendan.customers.models import Contact, Customer
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
+from gendan.org import duplicates
+from gendan.org.choices import DuplicateRecord
 from gendan.org.scoping import check_assignable
 
 CUSTOMER_TRACKED = ("name", "industry", "size", "region", "address", "website")
@@ -20,13 +23,17 @@ CONTACT_TRACKED = ("name", "title", "phone", "email", "wechat", "is_primary")
 
 
 @transaction.atomic
-def customer_create(*, actor, data: dict) -> Customer:
+def customer_create(*, actor, data: dict, duplicates_mode: str = duplicates.BLOCKING) -> Customer:
+    """A new customer; its name is checked for duplicates as `lead_create` says."""
     data = dict(data)
     data["owner_id"] = data.get("owner_id") or actor.pk
     check_assignable(actor, data["owner_id"])
     check_contact(data)
     custom_values.on_create(RecordType.CUSTOMER, data, actor=actor)
-    customer = Customer.objects.create(**data)
+    keys = customer_keys(data)
+    found = duplicates.check(actor=actor, source=CUSTOMER, keys=keys, mode=duplicates_mode)
+    customer = Customer.objects.create(**data, **key_columns(DuplicateRecord.CUSTOMER, keys))
+    customer.duplicates = found
     event_record(customer, EventKind.CREATED, actor=actor)
     notify_assigned(customer, actor=actor)
     emit(customer, "created")
@@ -41,7 +48,14 @@ def customer_visible(*, actor, customer_id: int) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, actor, customer_id: int, data: dict, version: int | None = None) -> Customer:
+def customer_update(
+    *,
+    actor,
+    customer_id: int,
+    data: dict,
+    version: int | None = None,
+    duplicates_mode: str = duplicates.BLOCKING,
+) -> Customer:
     customer = lock_for_update(
         Customer.objects.visible_to(actor), customer_id, expected_version=version
     )
@@ -52,8 +66,18 @@ def customer_update(*, actor, customer_id: int, data: dict, version: int | None 
         if data["owner_id"] is None:
             raise ValidationFailed(errors={"owner_id": _("A customer must have an owner.")})
         check_assignable(actor, data["owner_id"])
+    before = customer_keys(customer)
     changes = apply_changes(customer, data)
-    save_changes(customer, changes)
+    keys = customer_keys(customer)
+    key_changes = duplicates.keys_changed(
+        actor=actor,
+        record=customer,
+        source=CUSTOMER,
+        keys=keys,
+        before=before,
+        mode=duplicates_mode,
+    )
+    save_changes(customer, {**changes, **key_changes})
     changes_record(customer, changes, actor=actor, tracked=CUSTOMER_TRACKED)
     emit(customer, "updated", changed=list(changes))
     if "owner_id" in changes:
@@ -88,7 +112,8 @@ def _unset_other_primaries(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_create(*, actor, data: dict) -> Contact:
+def contact_create(*, actor, data: dict, duplicates_mode: str = duplicates.BLOCKING) -> Contact:
+    """A new contact; its phone and e-mail are checked for duplicates as `lead_create` says."""
     data = dict(data)
     check_contact(data)
     customer = Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).first()
@@ -97,7 +122,10 @@ def contact_create(*, actor, data: dict) -> Contact:
     custom_values.on_create(RecordType.CONTACT, data, actor=actor)
     if not Contact.objects.filter(customer=customer).exists():
         data["is_primary"] = True  # the first contact of a customer is its primary one
-    contact = Contact(**data)
+    keys = contact_keys(data)
+    found = duplicates.check(actor=actor, source=CONTACT, keys=keys, mode=duplicates_mode)
+    contact = Contact(**data, **key_columns(DuplicateRecord.CONTACT, keys))
+    contact.duplicates = found
     if contact.is_primary:
         Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
     contact.save()
@@ -118,7 +146,14 @@ def contact_visible(*, actor, contact_id: int) -> Contact:
 
 
 @transaction.atomic
-def contact_update(*, actor, contact_id: int, data: dict, version: int | None = None) -> Contact:
+def contact_update(
+    *,
+    actor,
+    contact_id: int,
+    data: dict,
+    version: int | None = None,
+    duplicates_mode: str = duplicates.BLOCKING,
+) -> Contact:
     contact = lock_for_update(
         Contact.objects.visible_to(actor), contact_id, expected_version=version
     )
@@ -128,10 +163,15 @@ def contact_update(*, actor, contact_id: int, data: dict, version: int | None = 
     moving = "customer_id" in data and data["customer_id"] != contact.customer_id
     if moving and not Customer.objects.visible_to(actor).filter(pk=data["customer_id"]).exists():
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})
+    before = contact_keys(contact)
     changes = apply_changes(contact, data)
+    keys = contact_keys(contact)
+    key_changes = duplicates.keys_changed(
+        actor=actor, record=contact, source=CONTACT, keys=keys, before=before, mode=duplicates_mode
+    )
     if contact.is_primary and ("is_primary" in changes or "customer_id" in changes):
         _unset_other_primaries(contact)
-    save_changes(contact, changes)
+    save_changes(contact, {**changes, **key_changes})
     return contact
 
 

@@ -1,12 +1,14 @@
 """Planning the leads: the ones converted into deals (planned with their deal) and the rest,
 new, contacted, qualified or disqualified, with their follow-ups and tasks."""
 
+from dataclasses import replace
 from itertools import pairwise
 
 from gendan.activities.choices import Outcome
 from gendan.demo.context import Demo, weighted
-from gendan.demo.plans import LeadPlan, split
+from gendan.demo.plans import Company, LeadPlan, Person, split
 from gendan.demo.words import (
+    COMPANY_SUFFIXES,
     DISQUALIFY_REASONS,
     LEAD_NOTES,
     LEAD_TAGS,
@@ -46,10 +48,44 @@ def plan_other_leads(demo: Demo, count: int) -> list[LeadPlan]:
             status=status,
         )
         plans.append(plan)
+    _repeat_some(plans)
     for plan in plans:
         plan_lead(demo, plan)
         plan_pool(plan)
     return plans
+
+
+# Of every hundred other leads, one names the company of the lead before it without its legal
+# form, and one is the person of the lead before it again, the phone written with +86, both
+# typed in by the same rep: what the duplicates page (查重) finds in a real organisation's data.
+REPEATS = {50: "company", 80: "person"}
+
+
+def _short_name(company: Company) -> Company:
+    name = company.name
+    for suffix in sorted(COMPANY_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            return replace(company, name=name.removesuffix(suffix))
+    return replace(company, name=f"{name}有限公司")
+
+
+def _again(person: Person) -> Person:
+    p = person.phone
+    return replace(person, phone=f"+86 {p[:3]} {p[3:7]} {p[7:]}", email=person.email.capitalize())
+
+
+def _repeat_some(plans: list[LeadPlan]) -> None:
+    for index in range(1, len(plans)):
+        kind = REPEATS.get(index % 100)
+        before, plan = plans[index - 1], plans[index]
+        if kind is None:
+            continue
+        plan.team, plan.owner = before.team, before.owner
+        if kind == "company":
+            plan.company = _short_name(before.company)
+        else:
+            plan.company = before.company
+            plan.person = _again(before.person)
 
 
 # The playbook's "no follow-up for 7 days: back to the public pool" rule, as the tick would

@@ -1,6 +1,7 @@
 """The records, written once a group of teams is planned: customers and their contacts, leads,
 deals, with the dates their follow-ups give them (last activity, next follow-up)."""
 
+from gendan.core.match_keys import company_key, email_key, phone_key
 from gendan.customers.models import Contact, Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
@@ -27,6 +28,7 @@ def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
         plan.id = rows.add(
             Customer,
             name=company.name,
+            name_key=company_key(company.name),
             industry=company.industry,
             size=plan.size,
             region=company.city,
@@ -51,14 +53,23 @@ def save_customers(demo: Demo, customers: list[CustomerPlan]) -> None:
     contacts.sort(key=lambda c: c[0])  # ids in the order the contacts were added
     for plan in customers:
         plan.contact_ids = [0] * len(plan.contacts)
-    for t, plan, index, person in contacts:
+    before = None
+    for n, (t, plan, index, person) in enumerate(contacts):
+        # One contact in a hundred moved from the company of the one added before: another
+        # customer's contact has the same mobile, written with +86 (查重 finds them).
+        phone = person.phone
+        if n % 100 == 50 and before is not None:
+            phone = f"+86 {before.phone}"
+        before = person
         plan.contact_ids[index] = rows.add(
             Contact,
             customer_id=plan.id,
             name=person.name,
             title=person.title,
-            phone=person.phone,
+            phone=phone,
             email=person.email,
+            phone_key=phone_key(phone),
+            email_key=email_key(person.email),
             wechat=person.wechat,
             is_primary=index == 0,
             created_at=demo.at(t),
@@ -88,6 +99,9 @@ def save_leads(demo: Demo, leads: list[LeadPlan]) -> None:
             title=plan.person.title,
             phone=plan.person.phone,
             email=plan.person.email,
+            phone_key=phone_key(plan.person.phone),
+            email_key=email_key(plan.person.email),
+            company_key=company_key(plan.company.name),
             wechat=plan.person.wechat,
             source=plan.source,
             status=status,

@@ -10,3 +10,4 @@ class LeadAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     search_fields = ("name", "company", "phone", "email")
     raw_id_fields = ("owner", "customer", "contact", "deal")
+    readonly_fields = ("phone_key", "email_key", "company_key")  # the services set them

@@ -53,6 +53,11 @@ class Lead(TimeStampedModel):
     # The values of the fields an administrator added (gendan/fields).
     custom = CustomValues()
 
+    # What the duplicate check (查重) compares, set by the services (core/match_keys.py).
+    phone_key = models.CharField(max_length=200, blank=True, default="")
+    email_key = models.CharField(max_length=200, blank=True, default="")
+    company_key = models.CharField(max_length=200, blank=True, default="")
+
     objects = LeadQuerySet.as_manager()
 
     class Meta:
@@ -71,6 +76,11 @@ class Lead(TimeStampedModel):
             models.Index(fields=["name"]),
             models.Index(fields=["company"]),
             models.Index(fields=["in_pool", "-pool_entered_at"]),
+            # The duplicate check and the duplicates page: a key's rows, and its groups with
+            # the owner, read from the index alone.
+            models.Index(fields=["phone_key", "owner"], name="leads_lead_phone_key_idx"),
+            models.Index(fields=["email_key", "owner"], name="leads_lead_email_key_idx"),
+            models.Index(fields=["company_key", "owner"], name="leads_lead_company_key_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,9 @@ from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
 from gendan.leads.choices import LeadStatus
+from gendan.leads.duplicates import SOURCE, key_columns, lead_keys
 from gendan.leads.models import Lead
+from gendan.org import duplicates
 from gendan.org.scoping import check_assignable, effective_scope
 
 TRACKED = (
@@ -55,7 +57,10 @@ def _check_contact_point(data: dict) -> None:
 
 
 @transaction.atomic
-def lead_create(*, actor, data: dict) -> Lead:
+def lead_create(*, actor, data: dict, duplicates_mode: str = duplicates.BLOCKING) -> Lead:
+    """A new lead. The duplicate check (org/duplicates.py) refuses it when a rule blocks (or,
+    with `duplicates_mode=ASK`, on any match); the matches that only warn are on the returned
+    lead as `lead.duplicates`, for the caller to tell."""
     data = dict(data)
     data["owner_id"] = data.get("owner_id") or actor.pk
     check_assignable(actor, data["owner_id"])
@@ -68,7 +73,10 @@ def lead_create(*, actor, data: dict) -> Lead:
     if status == LeadStatus.DISQUALIFIED and not data.get("disqualify_reason"):
         raise ValidationFailed(errors={"disqualify_reason": _("Say why the lead is disqualified.")})
     data["tags"] = _normalise_tags(data.get("tags"))
-    lead = Lead.objects.create(**data)
+    keys = lead_keys(data)
+    found = duplicates.check(actor=actor, source=SOURCE, keys=keys, mode=duplicates_mode)
+    lead = Lead.objects.create(**data, **key_columns(keys))
+    lead.duplicates = found
     event_record(lead, EventKind.CREATED, actor=actor, data={"source": lead.source})
     notify_assigned(lead, actor=actor)
     emit(lead, "created", source=lead.source)
@@ -76,7 +84,16 @@ def lead_create(*, actor, data: dict) -> Lead:
 
 
 @transaction.atomic
-def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) -> Lead:
+def lead_update(
+    *,
+    actor,
+    lead_id: int,
+    data: dict,
+    version: int | None = None,
+    duplicates_mode: str = duplicates.BLOCKING,
+) -> Lead:
+    """Change a lead; a changed phone, e-mail or company is checked against the blocking
+    duplicate rules (`duplicates_mode=IGNORE` skips it)."""
     lead = lock_for_update(Lead.objects.visible_to(actor), lead_id, expected_version=version)
     check_not_in_pool(actor, lead)
     data = dict(data)
@@ -100,12 +117,21 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
             raise ValidationFailed(
                 errors={"disqualify_reason": _("Say why the lead is disqualified.")}
             )
+    before = lead_keys(lead)
     changes = apply_changes(lead, data)
     if "owner_id" in changes:
         changes.update(apply_changes(lead, {"owned_since": timezone.now()}))
     merged = {f: getattr(lead, f) for f in ("phone", "email", "wechat", "company")}
     _check_contact_point(merged)
-    save_changes(lead, changes)
+    key_changes = duplicates.keys_changed(
+        actor=actor,
+        record=lead,
+        source=SOURCE,
+        keys=lead_keys(lead),
+        before=before,
+        mode=duplicates_mode,
+    )
+    save_changes(lead, {**changes, **key_changes})
     changes_record(lead, changes, actor=actor, tracked=TRACKED)
     if "owner_id" in changes:
         notify_assigned(lead, actor=actor)

@@ -41,3 +41,31 @@ ROLE_NAMES_ZH = {
     RoleCode.OPS: "销售助理/运营",
     RoleCode.ADMIN: "管理员",
 }
+
+
+class DuplicateRecord(models.TextChoices):
+    """The records the duplicate check (查重) compares."""
+
+    LEAD = "lead", _("Lead")
+    CUSTOMER = "customer", _("Customer")
+    CONTACT = "contact", _("Contact")
+
+
+class DuplicateField(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    COMPANY = "company", _("Company name")
+
+
+class DuplicateAction(models.TextChoices):
+    OFF = "off", _("Off")
+    WARN = "warn", _("Warn")
+    BLOCK = "block", _("Block")
+
+
+# The fields each record is compared on: a customer by its name, a contact by how to reach it.
+DUPLICATE_FIELDS = {
+    DuplicateRecord.LEAD: (DuplicateField.PHONE, DuplicateField.EMAIL, DuplicateField.COMPANY),
+    DuplicateRecord.CUSTOMER: (DuplicateField.COMPANY,),
+    DuplicateRecord.CONTACT: (DuplicateField.PHONE, DuplicateField.EMAIL),
+}

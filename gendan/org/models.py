@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.models import TimeStampedModel
-from gendan.org.choices import RoleCode, Scope
+from gendan.org.choices import DuplicateAction, DuplicateField, DuplicateRecord, RoleCode, Scope
 
 
 class Role(TimeStampedModel):
@@ -113,4 +113,23 @@ class IdempotentRequest(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="org_idempotent_request_user_key")
+        ]
+
+
+class DuplicateRule(models.Model):
+    """What a duplicate (查重) on one field of one record type does: nothing, a warning before
+    saving, or a refusal. A pair without a row warns (org/duplicates.py)."""
+
+    record_type = models.CharField(max_length=16, choices=DuplicateRecord.choices)
+    field = models.CharField(max_length=16, choices=DuplicateField.choices)
+    action = models.CharField(
+        max_length=8, choices=DuplicateAction.choices, default=DuplicateAction.WARN
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "field"], name="org_duplicate_rule_record_field"
+            )
         ]

@@ -31,15 +31,15 @@ def assignable_users(actor) -> list[Person]:
 
     def people() -> list[Person]:
         rows = User.objects.filter(q).order_by("username").values_list(*PICKER_FIELDS)
-        return [Person(pk, _person_name(*rest)) for pk, *rest in rows]
+        return [Person(pk, person_name(*rest)) for pk, *rest in rows]
 
     return kept(PEOPLE, scope_key(actor), people, 300)
 
 
-# What a people picker reads of each user, in the order `_person_name` takes them.
+# What a people picker reads of each user, in the order `person_name` takes them.
 PICKER_FIELDS = ("id", "username", "display_name", "first_name", "last_name")
 
 
-def _person_name(username: str, display_name: str, first_name: str, last_name: str) -> str:
+def person_name(username: str, display_name: str, first_name: str, last_name: str) -> str:
     """`User.name` from its columns."""
     return display_name or f"{first_name} {last_name}".strip() or username

@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_lead_forms": frozenset({ADMIN}),
     # Maintain the product catalogue.
     "manage_products": frozenset({ADMIN, OPS}),
+    # See the duplicates page (查重) of the records in one's scope; set the duplicate rules.
+    "read_duplicates": frozenset({ADMIN, SM, OPS}),
+    "manage_duplicates": frozenset({ADMIN}),
     # Confirm, correct and void any payment (others only the ones they recorded).
     "administer_payments": frozenset({ADMIN, OPS, SM}),
 }

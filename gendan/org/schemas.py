@@ -5,8 +5,8 @@ from ninja import Schema
 from pydantic import Field
 
 from gendan.core.filters import ListFilter
-from gendan.core.schemas import Email, InputSchema, Phone
-from gendan.org.choices import Scope
+from gendan.core.schemas import Email, ErrorOut, InputSchema, Phone
+from gendan.org.choices import DuplicateAction, DuplicateField, DuplicateRecord, Scope
 
 
 class TokenIn(InputSchema):
@@ -118,3 +118,84 @@ class UserFilter(ListFilter):
 class MeOut(UserOut):
     scope: str
     team_ids: list[int]
+
+
+# The duplicate check (查重) ------------------------------------------------------------------
+
+
+class DuplicateOut(Schema):
+    """A record that has the same key: `id` and `name` only when it is in the caller's scope
+    (`visible`); the owner's name always, so the caller knows whom to ask."""
+
+    record_type: DuplicateRecord
+    field: DuplicateField
+    action: DuplicateAction
+    owner_name: str
+    visible: bool
+    id: int | None
+    name: str | None
+    detail: str | None  # a lead's company, a contact's customer (in scope only)
+
+
+class DuplicatesConflictOut(ErrorOut):
+    """409. For a duplicate (查重): `blocked` (a rule refuses it) and the matches in
+    `duplicates`; another conflict (a reused Idempotency-Key...) has `detail` alone."""
+
+    blocked: bool = False
+    duplicates: list[DuplicateOut] = []
+
+
+class DuplicateRulesOut(Schema):
+    """The action (off, warn, block) of each field of each record type."""
+
+    lead: dict[str, DuplicateAction]
+    customer: dict[str, DuplicateAction]
+    contact: dict[str, DuplicateAction]
+
+
+class DuplicateRulesIn(InputSchema):
+    """Only the fields to change: `{"lead": {"phone": "block"}}`."""
+
+    lead: dict[str, DuplicateAction] | None = None
+    customer: dict[str, DuplicateAction] | None = None
+    contact: dict[str, DuplicateAction] | None = None
+
+
+class DuplicateCheckData(InputSchema):
+    """The fields of the record as they would be saved; those its type is not compared on are
+    not used (a lead: phone, email, company; a customer: name; a contact: phone, email)."""
+
+    name: str | None = Field(None, max_length=200)
+    company: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=32)
+    email: str | None = Field(None, max_length=254)
+
+
+class DuplicateCheckIn(InputSchema):
+    record_type: DuplicateRecord
+    data: DuplicateCheckData
+    exclude_id: int | None = None
+
+
+class DuplicateCheckOut(Schema):
+    duplicates: list[DuplicateOut]
+
+
+class DuplicateMemberOut(Schema):
+    id: int
+    name: str
+    detail: str
+    owner_name: str
+
+
+class DuplicateGroupOut(Schema):
+    key: str
+    count: int
+    records: list[DuplicateMemberOut]
+
+
+class DuplicateGroupsOut(Schema):
+    """A page of groups in key order; `next` is the `after` of the next page (null: the last)."""
+
+    items: list[DuplicateGroupOut]
+    next: str | None

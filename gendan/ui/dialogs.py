@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from gendan.core.errors import DomainError, StaleVersion, ValidationFailed
+from gendan.core.errors import DomainError, DuplicatesFound, StaleVersion, ValidationFailed
 
 
 def form_field_name(form: forms.Form, field: str) -> str | None:
@@ -29,6 +29,10 @@ def run_service(form: forms.Form, call):
             _("Someone else changed this record while you were editing. Reload to see it."),
         )
         form.stale = True
+    except DuplicatesFound as exc:
+        # Shown above the form (web/_duplicates.html): the matches, and "save anyway" when
+        # the rules only warn.
+        form.duplicates = exc
     except ValidationFailed as exc:
         # A form made of parts (a lead's conversion) places the messages itself.
         place = getattr(form, "add_service_errors", None)

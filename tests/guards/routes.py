@@ -60,6 +60,7 @@ API_VARIANTS: dict[str, list[dict]] = {
     "/reports/conversion": [{"group_by": g} for g in ("owner", "source", "month")],
     "/reports/cycle": [{"basis": "deal"}, {"basis": "lead"}],
     "/reports/leaderboard": [{}, {"metric": "deals_won"}],
+    "/duplicates/groups": [{}, {"record_type": "lead", "field": "email"}],
 }
 
 # Web routes that are not measured ----------------------------------------------------------
@@ -102,6 +103,12 @@ WEB_VARIANTS: dict[str, list[dict]] = {
         {"params": {"customer_id": "{customer_id}", "pipeline_id": "{pipeline_id}"}},
     ],
     "lead_forms:list": [{}, {"params": {"archived": "1"}}],
+    "duplicates:list": [
+        {},
+        {"params": {"record_type": "lead", "field": "company"}},
+        {"params": {"record_type": "customer", "field": "company"}},
+        {"params": {"record_type": "contact", "field": "phone"}},
+    ],
     "capture_public:form": [{}, {"params": {"lang": "en"}}],
     "contacts:create": [{"params": {"customer_id": "{customer_id}"}}],
     "deals:list": [{}, {"params": {"stalled": "true"}}],

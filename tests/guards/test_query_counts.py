@@ -55,6 +55,7 @@ ADMIN_ONLY = {
     "lead_forms:list",
     "lead_forms:create",
     "lead_forms:edit",
+    "duplicates:rules",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",
@@ -68,6 +69,8 @@ RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "settings:rule_create",
     "settings:rule_detail",
     "settings:rule_edit",
+    "/duplicates/groups",  # the duplicates page (查重): the same readers
+    "duplicates:list",
 }
 DENIED = {"admin": set(), "manager": ADMIN_ONLY, "rep": ADMIN_ONLY | RULE_READERS_ONLY}
 # Routes that send a reader to another page instead of answering.

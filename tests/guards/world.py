@@ -280,6 +280,17 @@ class World:
         lead_services.lead_create(
             actor=self.org.outsider, data={"name": f"Other lead {i}", "company": "Other Co"}
         )
+        # Two of the same person, written two ways: a group on the duplicates page (查重).
+        for phone, email in (
+            (f"1390000{i:04d}", f"twin{i}@example.com"),
+            (f"+86 139 0000 {i:04d}", f"Twin{i}@Example.com"),
+        ):
+            lead_services.lead_create(
+                actor=rep, data={"name": f"Twin lead {i}", "phone": phone, "email": email}
+            )
+            lead_services.lead_create(
+                actor=self.org.outsider, data={"name": f"Other twin {i}", "phone": phone}
+            )
 
     def _grow_sales(self, i: int):
         """A customer with a contact, three deals, a quote, a contract and what it collects."""

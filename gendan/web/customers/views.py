@@ -13,6 +13,7 @@ from gendan.deals import selectors as deal_selectors
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
+from gendan.org import duplicates
 from gendan.org.people import assignable_users
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.selectors import visits as visit_selectors
@@ -103,7 +104,11 @@ def customer_create(request):
     return dialog_flow(
         request,
         form,
-        save=lambda: services.customer_create(actor=request.user, data=form.service_data()),
+        save=lambda: services.customer_create(
+            actor=request.user,
+            data=form.service_data(),
+            duplicates_mode=duplicates.form_mode(bool(request.POST.get("save_anyway"))),
+        ),
         done_url=lambda customer: reverse("customers:detail", args=[customer.pk]),
         title=_("New customer"),
         action=reverse("customers:create"),
@@ -173,7 +178,11 @@ def contact_create(request):
     return dialog_flow(
         request,
         form,
-        save=lambda: services.contact_create(actor=request.user, data=form.service_data()),
+        save=lambda: services.contact_create(
+            actor=request.user,
+            data=form.service_data(),
+            duplicates_mode=duplicates.form_mode(bool(request.POST.get("save_anyway"))),
+        ),
         done_url=lambda contact: reverse("customers:detail", args=[contact.customer_id]),
         title=_("New contact"),
         action=reverse("contacts:create"),

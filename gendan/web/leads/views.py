@@ -20,6 +20,7 @@ from gendan.followups import selectors as activity_selectors
 from gendan.leads import pool, selectors, services
 from gendan.leads.choices import LeadSource, LeadStatus
 from gendan.leads.schemas import LeadFilter
+from gendan.org import duplicates
 from gendan.org.people import assignable_users
 from gendan.ui.dialogs import (
     dialog_flow,
@@ -130,7 +131,11 @@ def lead_create(request):
     return dialog_flow(
         request,
         form,
-        save=lambda: services.lead_create(actor=request.user, data=form.service_data()),
+        save=lambda: services.lead_create(
+            actor=request.user,
+            data=form.service_data(),
+            duplicates_mode=duplicates.form_mode(bool(request.POST.get("save_anyway"))),
+        ),
         done_url=lambda lead: reverse("leads:detail", args=[lead.pk]),
         title=_("New lead"),
         action=reverse("leads:create"),
