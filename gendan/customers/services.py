@@ -13,6 +13,7 @@ from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.customers.models import Contact, Customer
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
+from gendan.history import writes as history
 from gendan.org.scoping import check_assignable
 
 CUSTOMER_TRACKED = ("name", "industry", "size", "region", "address", "website")
@@ -69,8 +70,9 @@ def customer_delete(*, actor, customer_id: int) -> None:
     customer.delete()
 
 
-def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at) -> None:
-    """After a follow-up on the customer or one of its deals."""
+def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at, actor=None) -> None:
+    """After a follow-up on the customer or one of its deals (its next follow-up is history;
+    the moment of the last activity is the follow-up's own)."""
     customer = Customer.objects.only("last_activity_at", "next_follow_up_at").get(pk=customer_id)
     fields = {}
     if customer.last_activity_at is None or occurred_at > customer.last_activity_at:
@@ -79,12 +81,19 @@ def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at) -> None:
         fields["next_follow_up_at"] = next_follow_up_at
     if fields:
         Customer.objects.filter(pk=customer_id).update(**fields)
+        if "next_follow_up_at" in fields:
+            change = (customer.next_follow_up_at, fields["next_follow_up_at"])
+            history.changes_record(customer, {"next_follow_up_at": change}, actor=actor)
 
 
-def _unset_other_primaries(contact: Contact) -> None:
-    Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(
+def _unset_other_primaries(contact: Contact, *, actor) -> None:
+    others = Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(
         pk=contact.pk
-    ).update(is_primary=False)
+    )
+    previous = list(others.only("pk"))
+    if previous:
+        others.update(is_primary=False)
+        history.many_record([(c, {"is_primary": (True, False)}) for c in previous], actor=actor)
 
 
 @transaction.atomic
@@ -98,9 +107,9 @@ def contact_create(*, actor, data: dict) -> Contact:
     if not Contact.objects.filter(customer=customer).exists():
         data["is_primary"] = True  # the first contact of a customer is its primary one
     contact = Contact(**data)
-    if contact.is_primary:
-        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
     contact.save()
+    if contact.is_primary:
+        _unset_other_primaries(contact, actor=actor)
     event_record(
         customer,
         EventKind.CONTACT_ADDED,
@@ -130,8 +139,9 @@ def contact_update(*, actor, contact_id: int, data: dict, version: int | None = 
         raise ValidationFailed(errors={"customer_id": _("No such customer.")})
     changes = apply_changes(contact, data)
     if contact.is_primary and ("is_primary" in changes or "customer_id" in changes):
-        _unset_other_primaries(contact)
+        _unset_other_primaries(contact, actor=actor)
     save_changes(contact, changes)
+    history.changes_record(contact, changes, actor=actor)
     return contact
 
 
