@@ -28,10 +28,11 @@ from gendan.history.writes import record_kind
 CUSTOM = "custom."
 
 
-def changes_of(*, actor, record: models.Model):
-    """The record's changes that `actor` may read (the record itself already in scope)."""
+def changes_of(*, actor, record: models.Model, custom: dict | None = None):
+    """The record's changes that `actor` may read (the record itself already in scope);
+    `custom`: the record type's custom fields by key, when the caller has read them."""
     qs = FieldChange.objects.filter(record_type=record_kind(record), record_id=record.pk)
-    shown = _shown_custom(actor, record)
+    shown = _shown_custom(actor, _custom_fields(record) if custom is None else custom)
     if shown is not None:
         qs = qs.filter(~Q(field__startswith=CUSTOM) | Q(field__in=shown))
     return qs.select_related("actor").order_by("-at", "-id")
@@ -44,29 +45,30 @@ def _custom_fields(record: models.Model) -> dict:
     return {f.key: f for f in definitions(kind, archived=True)}
 
 
-def _shown_custom(actor, record) -> list[str] | None:
+def _shown_custom(actor, fields: dict) -> list[str] | None:
     """The `custom.<key>` names the reader may see; None when they see every one (an
     administrator also sees the changes of a field that has since been deleted)."""
     if actor is None or getattr(actor, "is_admin", False):
         return None
-    fields = _custom_fields(record)
     return [f"{CUSTOM}{key}" for key, field in fields.items() if may_see(actor, field)]
 
 
 def history_page(*, actor, record: models.Model, page: int = 1, page_size: int = 50) -> dict:
     """`{items, count}` of the record's changes, each with its label and shown values."""
-    result = paginate(changes_of(actor=actor, record=record), page, page_size)
-    describe(result["items"], record)
+    custom = _custom_fields(record)
+    result = paginate(changes_of(actor=actor, record=record, custom=custom), page, page_size)
+    describe(result["items"], record, custom=custom)
     return result
 
 
 # Showing a change -----------------------------------------------------------------------------
 
 
-def describe(rows: list[FieldChange], record: models.Model) -> None:
+def describe(rows: list[FieldChange], record: models.Model, *, custom: dict | None = None) -> None:
     """Set `label`, `old_text` and `new_text` on each row, for pages and the API."""
     model = type(record)
-    custom = _custom_fields(record) if any(r.field.startswith(CUSTOM) for r in rows) else {}
+    if custom is None:
+        custom = _custom_fields(record) if any(r.field.startswith(CUSTOM) for r in rows) else {}
     names = _related_names(model, rows, custom)
     for row in rows:
         if row.field.startswith(CUSTOM):

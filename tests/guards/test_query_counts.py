@@ -34,6 +34,20 @@ CEILINGS = {
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37
     "reports:weekly": 45,  # 41: this week and the one before
+    # 9 for a manager: the record through its scope, the custom fields, the count, the page,
+    # then one query per kind of record its values name (users, stages, customers...)
+    **{
+        f"/{resource}/{{{key}}}/history": 10
+        for resource, key in (
+            ("leads", "lead_id"),
+            ("customers", "customer_id"),
+            ("contacts", "contact_id"),
+            ("deals", "deal_id"),
+            ("contracts", "contract_id"),
+            ("payment-plans", "plan_id"),
+            ("payments", "payment_id"),
+        )
+    },
 }
 
 # Routes a reader may not open: they answer 403 or 404 (or redirect) to that reader.
