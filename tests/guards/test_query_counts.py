@@ -69,6 +69,8 @@ ADMIN_ONLY = {
     "lead_forms:list",
     "lead_forms:create",
     "lead_forms:edit",
+    "/audit-log",
+    "settings:audit_log",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",
