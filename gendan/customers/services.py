@@ -87,9 +87,11 @@ def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at, actor=No
 
 
 def _unset_other_primaries(contact: Contact, *, actor) -> None:
-    others = Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(
-        pk=contact.pk
-    )
+    """Before `contact` is saved as the primary one: the customer's other primary is no more
+    (one per customer, a constraint), and its history says so."""
+    others = Contact.objects.filter(customer_id=contact.customer_id, is_primary=True)
+    if contact.pk is not None:
+        others = others.exclude(pk=contact.pk)
     previous = list(others.only("pk"))
     if previous:
         others.update(is_primary=False)
@@ -107,9 +109,9 @@ def contact_create(*, actor, data: dict) -> Contact:
     if not Contact.objects.filter(customer=customer).exists():
         data["is_primary"] = True  # the first contact of a customer is its primary one
     contact = Contact(**data)
-    contact.save()
     if contact.is_primary:
         _unset_other_primaries(contact, actor=actor)
+    contact.save()
     event_record(
         customer,
         EventKind.CONTACT_ADDED,

@@ -111,8 +111,10 @@ def _related_names(model, rows, custom: dict) -> dict:
     for related, ids in wanted.items():
         if not ids:
             continue
+        chinese = display.in_chinese()
         for obj in related._base_manager.filter(pk__in=ids):
-            names[(related._meta.label, obj.pk)] = getattr(obj, "name", None) or str(obj)
+            name = (chinese and getattr(obj, "name_zh", "")) or getattr(obj, "name", None)
+            names[(related._meta.label, obj.pk)] = name or str(obj)
     return names
 
 
