@@ -34,6 +34,11 @@ CEILINGS = {
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37
     "reports:weekly": 45,  # 41: this week and the one before
+    # an export: the default and one INSERT, its entry in the audit log (9 for a manager)
+    **{
+        f"/{resource}/export": DEFAULT_CEILING["api"] + 1
+        for resource in ("leads", "customers", "contacts", "deals", "contracts", "tasks")
+    },
     # 9 for a manager: the record through its scope, the custom fields, the count, the page,
     # then one query per kind of record its values name (users, stages, customers...)
     **{
