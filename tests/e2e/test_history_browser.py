@@ -18,13 +18,16 @@ def test_an_edit_shows_in_the_history_and_sign_ins_in_the_audit_log(new_page, sc
     page = new_page(locale="zh-CN")
     log_in(page, rep.username, PASSWORD)
     page.goto(f"/leads/{lead.pk}/")
+    page.click("[data-testid=record-header] .dropdown-toggle")
     page.click("[data-testid=lead-edit]")
     page.wait_for_selector("[data-testid=dialog-form]")
     page.fill("[data-testid=dialog-form] input[name=company]", "华东智能制造")
     page.click("[data-testid=dialog-save]")
-    page.wait_for_selector("[data-testid=record-header]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=record-header]').innerText"
+        ".includes('华东智能制造')"
+    )
     assert Lead.objects.get(pk=lead.pk).company == "华东智能制造"
-    page.reload()
     page.locator("#history").scroll_into_view_if_needed()
     row = page.wait_for_selector("[data-testid=history-row]")
     text = row.inner_text()
