@@ -5,8 +5,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.customers import selectors as customer_selectors
 from gendan.deals import selectors as deal_selectors
@@ -15,6 +15,7 @@ from gendan.followups import selectors as task_selectors
 from gendan.leads import selectors as lead_selectors
 from gendan.sales.choices import ContractStatus
 from gendan.sales.selectors import contracts as contract_selectors
+from gendan.ui.labels import choice_display
 from gendan.ui.templatetags.gendan import local_name
 
 
@@ -31,23 +32,6 @@ class ListSpec:
     record_type: str
     columns: tuple[Column, ...]
     rows: Callable  # (actor, filters) -> the list's queryset
-
-
-def _display(name: str) -> Callable[[Any], str]:
-    """A choice field's label, looked up once per value and language: Django's own
-    `get_<field>_display` hashes every choice's (lazy) label on each call, which costs more
-    than the rest of an exported row."""
-    labels: dict = {}
-
-    def value(record) -> str:
-        raw = getattr(record, name)
-        key = (get_language(), raw)
-        if key not in labels:
-            field = record._meta.get_field(name)
-            labels[key] = str(dict(field.flatchoices).get(raw, raw))
-        return labels[key]
-
-    return value
 
 
 def _name(user) -> str:
@@ -70,7 +54,7 @@ CONTRACT_STATUS = {
 }
 
 
-_contract_status_label = _display("status")
+_contract_status_label = choice_display("status")
 
 
 def _contract_status(contract) -> str:
@@ -88,8 +72,8 @@ LEADS = ListSpec(
         Column(_("Phone"), lambda r: r.phone),
         Column(_("Email"), lambda r: r.email),
         Column(_("WeChat"), lambda r: r.wechat),
-        Column(_("Status"), _display("status")),
-        Column(_("Source"), _display("source")),
+        Column(_("Status"), choice_display("status")),
+        Column(_("Source"), choice_display("source")),
         Column(_("Owner"), lambda r: _name(r.owner)),
         Column(_("Tags"), lambda r: _tags(r.tags)),
         Column(_("Public pool"), lambda r: r.in_pool),
@@ -106,9 +90,9 @@ CUSTOMERS = ListSpec(
     record_type=RecordType.CUSTOMER,
     columns=(
         Column(_("Name"), lambda r: r.name),
-        Column(_("Status"), _display("status")),
+        Column(_("Status"), choice_display("status")),
         Column(_("Industry"), lambda r: r.industry),
-        Column(_("Size"), _display("size")),
+        Column(_("Size"), choice_display("size")),
         Column(_("Region"), lambda r: r.region),
         Column(_("Address"), lambda r: r.address),
         Column(_("Website"), lambda r: r.website),
@@ -144,12 +128,12 @@ DEALS = ListSpec(
         Column(_("Deal"), lambda r: r.name),
         Column(_("Customer"), lambda r: r.customer.name if r.customer_id else ""),
         Column(_("Stage"), lambda r: local_name(r.stage)),
-        Column(_("Status"), _display("status")),
+        Column(_("Status"), choice_display("status")),
         Column(_("Amount"), lambda r: r.amount),
         Column(_("Currency"), lambda r: r.currency),
         Column(_("Expected close"), lambda r: r.expected_close_date),
         Column(_("Owner"), lambda r: _name(r.owner)),
-        Column(_("Risk"), _display("risk_level")),
+        Column(_("Risk"), choice_display("risk_level")),
         Column(_("Last activity"), lambda r: r.last_activity_at),
         Column(_("Created"), lambda r: r.created_at),
     ),
@@ -182,8 +166,8 @@ TASKS = ListSpec(
     record_type=RecordType.TASK,
     columns=(
         Column(_("Title"), lambda r: r.title),
-        Column(_("Status"), _display("status")),
-        Column(_("Priority"), _display("priority")),
+        Column(_("Status"), choice_display("status")),
+        Column(_("Priority"), choice_display("priority")),
         Column(_("Due"), lambda r: r.due_at),
         Column(_("Assignee"), lambda r: _name(r.assignee)),
         Column(_("Related to"), _task_subject),

@@ -4,6 +4,8 @@ from ninja import Query, Router, Status
 from gendan.api.auth import actor, expected_version
 from gendan.api.exports import EXPORT_DOC, ExportParams, export
 from gendan.api.history import HISTORY_DOC, history
+from gendan.capture import selectors as capture_selectors
+from gendan.capture.schemas import LeadWithFormOut
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.deals import conversion
@@ -14,7 +16,6 @@ from gendan.leads.schemas import (
     ConvertOut,
     LeadFilter,
     LeadIn,
-    LeadOut,
     LeadPatch,
     PoolEventOut,
     ReleaseIn,
@@ -23,12 +24,12 @@ from gendan.leads.schemas import (
 router = Router(tags=["leads"])
 
 
-@router.get("", response=Page[LeadOut])
+@router.get("", response=Page[LeadWithFormOut])
 def lead_list(
     request: HttpRequest, filters: LeadFilter = Query(...), page: PageParams = Query(...)
 ):
     qs = selectors.lead_list(actor=actor(request), filters=filters)
-    return paginate(qs, page.page, page.page_size)
+    return paginate(capture_selectors.with_source_forms(qs), page.page, page.page_size)
 
 
 @router.get("/export", openapi_extra=EXPORT_DOC)
@@ -40,15 +41,17 @@ def lead_export(
     return export(request, "leads", filters, params)
 
 
-@router.post("", response={201: LeadOut})
+@router.post("", response={201: LeadWithFormOut})
 def lead_create(request: HttpRequest, payload: LeadIn):
     lead = services.lead_create(actor=actor(request), data=payload.model_dump())
-    return Status(201, selectors.lead_created(actor=actor(request), lead_id=lead.pk))
+    lead = selectors.lead_created(actor=actor(request), lead_id=lead.pk)
+    return Status(201, capture_selectors.with_source_form(lead))
 
 
-@router.get("/{lead_id}", response=LeadOut)
+@router.get("/{lead_id}", response=LeadWithFormOut)
 def lead_detail(request: HttpRequest, lead_id: int):
-    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+    lead = selectors.lead_get(actor=actor(request), lead_id=lead_id)
+    return capture_selectors.with_source_form(lead)
 
 
 @router.get("/{lead_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC)
@@ -56,13 +59,14 @@ def lead_history(request: HttpRequest, lead_id: int, page: PageParams = Query(..
     return history(request, selectors.lead_get(actor=actor(request), lead_id=lead_id), page)
 
 
-@router.patch("/{lead_id}", response=LeadOut)
+@router.patch("/{lead_id}", response=LeadWithFormOut)
 def lead_update(request: HttpRequest, lead_id: int, payload: LeadPatch):
     data, version = patch_data(payload)
     services.lead_update(
         actor=actor(request), lead_id=lead_id, data=data, version=expected_version(request, version)
     )
-    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+    lead = selectors.lead_get(actor=actor(request), lead_id=lead_id)
+    return capture_selectors.with_source_form(lead)
 
 
 @router.delete("/{lead_id}", response={204: None})
@@ -90,20 +94,22 @@ def lead_convert(request: HttpRequest, lead_id: int, payload: ConvertIn):
     return Status(201, links)
 
 
-@router.post("/{lead_id}/claim", response=LeadOut)
+@router.post("/{lead_id}/claim", response=LeadWithFormOut)
 def lead_claim(request: HttpRequest, lead_id: int):
     """Claim (领取) a lead from the public pool. 409 when it is not in the pool, someone else
     claimed it first, you are at your open-lead limit (`open_leads`, `limit`) or you released
     it within the cooling period (`claimable_from`)."""
     pool.lead_claim(actor=actor(request), lead_id=lead_id)
-    return selectors.lead_get(actor=actor(request), lead_id=lead_id)
+    lead = selectors.lead_get(actor=actor(request), lead_id=lead_id)
+    return capture_selectors.with_source_form(lead)
 
 
-@router.post("/{lead_id}/release", response=LeadOut)
+@router.post("/{lead_id}/release", response=LeadWithFormOut)
 def lead_release(request: HttpRequest, lead_id: int, payload: ReleaseIn):
     """Release (退回) a lead to the public pool, with a reason (422 without one)."""
     # Answered from the service: a releasing owner outside the pool roles no longer sees it.
-    return pool.lead_release(actor=actor(request), lead_id=lead_id, reason=payload.reason)
+    lead = pool.lead_release(actor=actor(request), lead_id=lead_id, reason=payload.reason)
+    return capture_selectors.with_source_form(lead)
 
 
 @router.get("/{lead_id}/pool-history", response=list[PoolEventOut])

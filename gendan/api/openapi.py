@@ -92,15 +92,25 @@ class GendanAPI(NinjaAPI):
         )
         for path, methods in schema["paths"].items():
             for method, operation in methods.items():
-                responses = operation.setdefault("responses", {})
+                responses = status_keys(operation.get("responses", {}))
                 for code in error_codes(path, method, operation):
-                    if code in responses or str(code) in responses:
-                        continue
                     responses.setdefault(
-                        code,
+                        str(code),
                         {
                             "description": DESCRIPTIONS[code],
                             "content": {"application/json": {"schema": ERROR_REF}},
                         },
                     )
+                operation["responses"] = responses
         return schema
+
+
+def status_keys(responses: dict) -> dict:
+    """An operation's answers keyed by the status as text, once each: django-ninja keys the
+    `response=` codes by number and an `openapi_extra` keys its own by text, and a document
+    holding both (`200` and `"200"`) is refused by every strict reader (the docs page's
+    included). What `openapi_extra` says of a code wins."""
+    merged: dict[str, dict] = {}
+    for code, answer in sorted(responses.items(), key=lambda item: isinstance(item[0], str)):
+        merged[str(code)] = {**merged.get(str(code), {}), **answer}
+    return merged

@@ -5,7 +5,8 @@ Each firing is one `RuleRun` row, inserted first inside the run's transaction: i
 makes a second tick for the same moment a no-op, and lets two workers race safely (the loser's
 insert fails and it skips). Actions run one by one in savepoints; the first failure stops the
 run, which is recorded as `failed` with the error. Nothing here ever raises into the write
-that caused an event.
+that caused an event. A run over many records reads the custom-field definitions once
+(`fields.selectors.reading_once`), not in each record's transaction.
 
 A run and what its actions write are one transaction: a process killed in the middle of a run
 leaves no trace of it, and a time trigger's next tick (every minute, and when the worker
@@ -21,14 +22,14 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from gendan.automation import actions, records
+from gendan.automation import actions, records, rule_custom
 from gendan.automation.actions import RunContext
 from gendan.automation.choices import TIME_TRIGGERS, RunOutcome, TriggerType
 from gendan.automation.models import Rule, RuleRun
 from gendan.automation.rule_objects import model_for
+from gendan.fields.selectors import reading_once
 from gendan.history import context as history_context
 from gendan.history.choices import Via
 
@@ -138,29 +139,39 @@ def handle_event(*, obj: str, record_id: int, trigger: str, event: dict | None =
     event = {"trigger": trigger, **(event or {})}
     runs = []
     try:
-        rules = [
-            rule
-            for rule in Rule.objects.filter(enabled=True, object=obj, trigger__type=trigger)
-            if _trigger_matches(rule.trigger, event)
-        ]
-        occurrence = f"{trigger}:{uuid.uuid4().hex}"
-        for rule in rules:
-            try:
-                run = fire(
-                    rule,
-                    record_id,
-                    occurrence=occurrence,
-                    now=timezone.now(),
-                    event=event,
-                    record_skipped=True,
-                )
-            except Exception:
-                logger.exception("Rule %s failed on %s %s", rule.pk, obj, record_id)
-                continue
-            if run is not None:
-                runs.append(run)
+        with reading_once():
+            runs = _fire_event_rules(obj, record_id, trigger, event)
     except Exception:
         logger.exception("Automation failed on %s %s %s", obj, record_id, trigger)
+    return runs
+
+
+def _fire_event_rules(obj: str, record_id: int, trigger: str, event: dict) -> list:
+    """Fire each enabled rule of the object whose trigger matches the event."""
+    rules = [
+        rule
+        for rule in Rule.objects.filter(enabled=True, object=obj, trigger__type=trigger)
+        if _trigger_matches(rule.trigger, event)
+    ]
+    occurrence = f"{trigger}:{uuid.uuid4().hex}"
+    if rules:
+        rule_custom.fields_for(obj)  # read before the records' transactions: from the cache
+    runs = []
+    for rule in rules:
+        try:
+            run = fire(
+                rule,
+                record_id,
+                occurrence=occurrence,
+                now=timezone.now(),
+                event=event,
+                record_skipped=True,
+            )
+        except Exception:
+            logger.exception("Rule %s failed on %s %s", rule.pk, obj, record_id)
+            continue
+        if run is not None:
+            runs.append(run)
     return runs
 
 
@@ -182,7 +193,7 @@ def _candidates(rule: Rule, at) -> list[tuple[int, str]]:
     runs = RuleRun.objects.filter(rule=rule, object_type=obj, object_id=OuterRef("pk"))
     kind = trigger["type"]
     if kind == TriggerType.IDLE:
-        qs = qs.annotate(idle_since=Coalesce("last_activity_at", "created_at"))
+        qs = qs.annotate(idle_since=records.idle_since(obj))
         qs = qs.filter(idle_since__lte=at - _delta(trigger))
         # Narrow the scan to records without a run in their current idle period (a run at a
         # later moment than `at`, from a tick run ahead of time, does not count).
@@ -235,26 +246,34 @@ def tick(*, at=None) -> dict:
     at = at or timezone.now()
     summary = {"at": at.isoformat(), "rules": 0, "runs": 0, "failed": 0}
     rules = Rule.objects.filter(enabled=True, trigger__type__in=list(TIME_TRIGGERS))
-    for rule in rules:
-        summary["rules"] += 1
-        try:
-            candidates = _candidates(rule, at)
-        except Exception:
-            logger.exception("Rule %s: could not find its records", rule.pk)
-            continue
-        for record_id, occurrence in candidates:
-            try:
-                run = fire(
-                    rule,
-                    record_id,
-                    occurrence=occurrence,
-                    now=at,
-                    event={"trigger": rule.trigger["type"], "occurrence": occurrence},
-                )
-            except Exception:
-                logger.exception("Rule %s failed on record %s", rule.pk, record_id)
-                continue
-            if run is not None:
-                summary["runs"] += 1
-                summary["failed"] += run.outcome == RunOutcome.FAILED
+    with reading_once():
+        for rule in rules:
+            _tick_rule(rule, at, summary)
     return summary
+
+
+def _tick_rule(rule: Rule, at, summary: dict) -> None:
+    """Fire one time-triggered rule for every record it is due for at `at`."""
+    summary["rules"] += 1
+    try:
+        candidates = _candidates(rule, at)
+    except Exception:
+        logger.exception("Rule %s: could not find its records", rule.pk)
+        return
+    if candidates:
+        rule_custom.fields_for(rule.object)  # read before the records' transactions
+    for record_id, occurrence in candidates:
+        try:
+            run = fire(
+                rule,
+                record_id,
+                occurrence=occurrence,
+                now=at,
+                event={"trigger": rule.trigger["type"], "occurrence": occurrence},
+            )
+        except Exception:
+            logger.exception("Rule %s failed on record %s", rule.pk, record_id)
+            continue
+        if run is not None:
+            summary["runs"] += 1
+            summary["failed"] += run.outcome == RunOutcome.FAILED

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.template import Context, Template
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -94,6 +95,22 @@ def person(record, ref):
 # Reading fields ----------------------------------------------------------------------------
 
 
+def idle_since(obj: str):
+    """When a record's idle clock started, as a database expression: its last follow-up, else
+    its creation; for a lead, not before its owner got it (a claim, an assignment)."""
+    since = Coalesce("last_activity_at", "created_at")
+    if obj == RuleObject.LEAD:
+        return Greatest(since, Coalesce("owned_since", "created_at"))
+    return since
+
+
+def idle_since_of(record):
+    """`idle_since` of a loaded record."""
+    since = record.last_activity_at or record.created_at
+    owned = getattr(record, "owned_since", None)
+    return max(since, owned) if owned else since
+
+
 def computed(record, name: str, now=None):
     now = now or timezone.now()
     if name == "days_in_stage":
@@ -102,8 +119,7 @@ def computed(record, name: str, now=None):
         max_days = record.stage.max_days
         return bool(max_days) and (now - record.stage_entered_at).days > max_days
     if name == "days_idle":
-        since = record.last_activity_at or record.created_at
-        return (now - since).days
+        return (now - idle_since_of(record)).days
     if name == "status":  # a payment plan's status on the day
         return record.status_on(timezone.localdate(now))
     return getattr(record, name)

@@ -5,8 +5,11 @@ A rule names a field by its key (`custom.segment`); the definition is looked up 
 cache (`fields.selectors.definitions`), so checking or running a rule reads no table. When a
 rule is saved the field must exist and not be archived, the operator must fit its type (a
 choice: equals, is not, one of, is empty; several choices: contains; numbers, money and dates:
-the comparisons; yes / no: equals) and the value must be one the field could hold. When a rule
-runs, a field archived or deleted since counts as empty.
+the comparisons; yes / no: equals) and the value must be one the field could hold. The field
+must also be one the user saving the rule, and the rule's author, may see (for a condition) or
+change (for `set_field`): a rule runs as the system, so it would otherwise read or write a
+field for someone whose role may not. When a rule runs, a field archived or deleted since
+counts as empty.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -16,7 +19,7 @@ from django.utils.translation import gettext as _
 from gendan.automation.choices import Operator, RuleObject
 from gendan.fields.choices import RANGE_TYPES, TEXT_TYPES, FieldType, RecordType
 from gendan.fields.models import CustomField
-from gendan.fields.selectors import definitions
+from gendan.fields.selectors import definitions, may_edit, may_see
 from gendan.fields.values import BadValue, stored
 
 PREFIX = "custom."
@@ -71,6 +74,31 @@ def fields_for(obj: str) -> list[CustomField]:
 
 def unknown_message(obj: str, path: str) -> str:
     return _("Unknown field “%(field)s” for a %(object)s.") % {"field": path, "object": obj}
+
+
+def access_problem(obj: str, path: str, context, *, change: bool) -> str | None:
+    """Why the rule being saved may not name `custom.<key>` (None when it may): the saving
+    user (`context["saver"]`) must see it, and change it when `change` (set_field); so must
+    the rule's author (`context["author"]`) when someone else saves it. A field the saver may
+    not see is unknown to them, as everywhere."""
+    field = field_for(obj, path)
+    context = context if isinstance(context, dict) else {}
+    saver, author = context.get("saver"), context.get("author")
+    if field is None:
+        return None
+    if saver is not None:
+        if not may_see(saver, field):
+            return unknown_message(obj, path)
+        if change and not may_edit(saver, field):
+            return _("You may not change this field.")
+    if author is not None and getattr(author, "pk", None) != getattr(saver, "pk", None):
+        if not may_see(author, field):
+            return _("The rule's author, %(name)s, may not see this field.") % {"name": author.name}
+        if change and not may_edit(author, field):
+            return _("The rule's author, %(name)s, may not change this field.") % {
+                "name": author.name
+            }
+    return None
 
 
 def operand(field: CustomField, raw):

@@ -210,6 +210,9 @@ class Condition(Shape):
         if obj and rule_custom.is_custom(path):
             if rule_custom.field_for(obj, path) is None:
                 raise invalid(rule_custom.unknown_message(obj, path))
+            problem = rule_custom.access_problem(obj, path, info.context, change=False)
+            if problem:
+                raise invalid(problem)
         elif obj and not field_path_valid(obj, path):
             raise invalid(rule_custom.unknown_message(obj, path))
         return path

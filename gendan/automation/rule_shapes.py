@@ -152,7 +152,7 @@ class SetFieldAction(Shape):
         if not obj:
             return self
         if rule_custom.is_custom(self.field):
-            return self._custom_settable(obj)
+            return self._custom_settable(obj, info.context)
         allowed = SET_FIELDS[obj]
         if self.field not in allowed:
             raise invalid(
@@ -169,10 +169,13 @@ class SetFieldAction(Shape):
             raise invalid(message, key="value")
         return self
 
-    def _custom_settable(self, obj: str):
+    def _custom_settable(self, obj: str, context):
         field = rule_custom.field_for(obj, self.field)
         if field is None:
             raise invalid(rule_custom.unknown_message(obj, self.field), key="field")
+        problem = rule_custom.access_problem(obj, self.field, context, change=True)
+        if problem:
+            raise invalid(problem, key="field")
         problem = rule_custom.set_value_error(field, self.value)
         if problem:
             raise invalid(problem, key="value")

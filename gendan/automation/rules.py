@@ -18,8 +18,10 @@ from gendan.core.validation import error_messages
 SHAPE_PARTS = ("trigger", "conditions", "actions")
 
 
-def rule_validate(data: dict) -> None:
-    """Raise ValidationFailed naming every bad part of a rule; nothing has been written."""
+def rule_validate(data: dict, *, saver=None, author=None) -> None:
+    """Raise ValidationFailed naming every bad part of a rule; nothing has been written. The
+    custom fields it names are checked against the user saving it (`saver`) and the rule's
+    author (`author`, when another user made it); None: the system, which may."""
     errors: dict[str, str] = {}
     if not str(data.get("name") or "").strip():
         errors["name"] = _("Give the rule a name.")
@@ -31,7 +33,7 @@ def rule_validate(data: dict) -> None:
         raise ValidationFailed(errors=errors)
     shape = {part: data[part] for part in SHAPE_PARTS if part in data}
     try:
-        RuleShape.model_validate(shape, context={"object": obj})
+        RuleShape.model_validate(shape, context={"object": obj, "saver": saver, "author": author})
     except ValidationError as exc:
         for key, message in error_messages(exc.errors(), path=error_path).items():
             errors.setdefault(key, message)

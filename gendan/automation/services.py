@@ -29,7 +29,7 @@ def _clean(data: dict) -> dict:
 def rule_create(*, actor, data: dict) -> Rule:
     require_rule_manager(actor)
     data = {"enabled": True, "conditions": [], "description": "", **_clean(data)}
-    rule_validate(data)
+    rule_validate(data, saver=actor)
     return Rule.objects.create(created_by=actor, **data)
 
 
@@ -39,7 +39,7 @@ def rule_update(*, actor, rule_id: int, data: dict, version: int | None = None) 
     rule = lock_for_update(Rule.objects.all(), rule_id, expected_version=version)
     data = _clean(data)
     merged = {field: getattr(rule, field) for field in RULE_FIELDS} | data
-    rule_validate(merged)
+    rule_validate(merged, saver=actor, author=rule.created_by)
     save_changes(rule, apply_changes(rule, data))
     return rule
 
@@ -68,7 +68,7 @@ def playbook_enable(*, actor, key: str) -> tuple[Rule, bool]:
         return rule, False
     data = {field: template[field] for field in RULE_FIELDS if field in template}
     data["enabled"] = True
-    rule_validate(data)
+    rule_validate(data, saver=actor)
     return Rule.objects.create(created_by=actor, template=key, **data), True
 
 

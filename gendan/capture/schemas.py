@@ -7,8 +7,10 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from gendan.capture.models import CapturedLead
 from gendan.core.schemas import InputSchema
 from gendan.leads.choices import LeadSource
+from gendan.leads.schemas import LeadOut
 
 
 class FormFieldIn(InputSchema):
@@ -87,3 +89,28 @@ class LeadFormFilter(Schema):
 
 class ArchiveIn(InputSchema):
     archived: bool = True
+
+
+def _captured(lead) -> CapturedLead | None:
+    try:
+        return lead.captured
+    except CapturedLead.DoesNotExist:
+        return None
+
+
+class LeadWithFormOut(LeadOut):
+    """A lead as the API answers it: with the public form that made it, if one did. Read
+    with `selectors.with_source_forms` (a list) or `with_source_form` (one lead)."""
+
+    form_id: int | None = Field(None, description="The lead form that made the lead; null if none.")
+    form_name: str | None = None
+
+    @staticmethod
+    def resolve_form_id(obj) -> int | None:
+        link = _captured(obj)
+        return link.form_id if link else None
+
+    @staticmethod
+    def resolve_form_name(obj) -> str | None:
+        link = _captured(obj)
+        return link.form.name if link else None

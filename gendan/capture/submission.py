@@ -5,6 +5,8 @@ so the lead is made exactly as any other: its timeline, its owner's notification
 `created` event, after which the assignment rules give it to someone. A visitor who sends a
 form again within a day (the same phone number or e-mail address, on any form) completes the
 lead made the first time (its empty fields) and adds a timeline entry with what was sent.
+The lead a submission makes is linked to its form (`CapturedLead`) in the same transaction;
+the page's stamp is used up in it too (capture/stamps.py).
 """
 
 import re
@@ -19,7 +21,8 @@ from django.utils.translation import gettext as _
 from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.capture import fields as form_fields
-from gendan.capture.models import ContactKey, LeadForm
+from gendan.capture import stamps
+from gendan.capture.models import CapturedLead, ContactKey, LeadForm
 from gendan.core.contact import email_problem, phone_problem
 from gendan.core.errors import NotFound, ValidationFailed
 from gendan.fields.choices import FieldType
@@ -149,8 +152,14 @@ def _complete(form: LeadForm, lead: Lead, built_in: dict, custom: dict) -> Lead:
 
 
 @transaction.atomic
-def form_submit(*, token: str, values: dict, honeypot: str = "") -> Submitted:
-    """Send the public form `token` with `values` (field name → what the visitor typed)."""
+def form_submit(
+    *, token: str, values: dict, honeypot: str = "", stamp: str | None = None
+) -> Submitted:
+    """Send the public form `token` with `values` (field name → what the visitor typed).
+
+    `stamp` is the one its page carried: StampExpired when it is not a recent stamp of this
+    form, StampUsed when a submission used it already. None only where no visitor's page is
+    involved (the demo loader)."""
     form = (
         LeadForm.objects.select_for_update()
         .filter(token=token or "", is_active=True, archived_at__isnull=True)
@@ -158,6 +167,8 @@ def form_submit(*, token: str, values: dict, honeypot: str = "") -> Submitted:
     )
     if form is None:
         raise NotFound()
+    if stamp is not None:
+        stamps.stamp_use(stamp=stamp, token=form.token)
     if honeypot:
         return Submitted(lead=None)  # a robot: it is thanked, and nothing is kept
     built_in, custom = clean_values(form, values)
@@ -174,9 +185,9 @@ def form_submit(*, token: str, values: dict, honeypot: str = "") -> Submitted:
             "source": form.source,
             "tags": list(form.tags),
             "owner_id": form.owner_id,
-            "capture_form_id": form.pk,
         }
         lead = lead_services.lead_create(actor=system_actor(), data=data)
+        CapturedLead.objects.create(lead=lead, form=form, created_at=lead.created_at)
     ContactKey.objects.filter(pk__in=[r.pk for r in rows]).update(
         lead=lead, lead_created_at=lead.created_at
     )

@@ -2,6 +2,8 @@
 if asked, a deal, each linked back to the lead. It lives with deals, the lowest layer that
 knows leads, customers and deals alike."""
 
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,23 +37,32 @@ def lead_convert(
     """Lead → customer (new or existing) + contact + optional deal, linked both ways. The
     conversion mapping (fields.mapping) carries lead values into the new records' custom
     fields; a value given here for the same field wins, and an existing customer only gets
-    the fields it has no value in."""
+    the fields it has no value in. A refusal says which part it is about (`part`)."""
     lead = _convertible_lead(actor, lead_id)
     if customer_id is not None and customer:
         raise ValidationFailed(errors={"customer": _("Give customer_id or customer, not both.")})
     carry = mapping.carried(lead, actor=actor)
-    target = _target_customer(actor, lead, customer_id, customer, carry[RecordType.CUSTOMER])
-    new_contact = (
-        _new_contact(actor, lead, target, contact, carry[RecordType.CONTACT])
-        if create_contact
-        else None
-    )
-    new_deal = (
-        _new_deal(actor, lead, target, new_contact, deal, carry[RecordType.DEAL])
-        if deal is not None
-        else None
-    )
+    with _part("customer"):
+        target = _target_customer(actor, lead, customer_id, customer, carry[RecordType.CUSTOMER])
+    new_contact = new_deal = None
+    if create_contact:
+        with _part("contact"):
+            new_contact = _new_contact(actor, lead, target, contact, carry[RecordType.CONTACT])
+    if deal is not None:
+        with _part("deal"):
+            new_deal = _new_deal(actor, lead, target, new_contact, deal, carry[RecordType.DEAL])
     return _mark_converted(actor, lead, target, new_contact, new_deal)
+
+
+@contextmanager
+def _part(name: str):
+    """Say which part a refusal is about (`part`: customer, contact or deal), the fields
+    named as the part's service names them."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        exc.extra = {**exc.extra, "part": name}
+        raise
 
 
 def _convertible_lead(actor, lead_id: int) -> Lead:

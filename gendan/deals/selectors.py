@@ -213,6 +213,16 @@ def deal_board(
     return {"pipeline_id": pipeline.pk, "columns": columns}
 
 
+def deal_card(*, actor, deal: Deal) -> Deal:
+    """One deal as its board card shows it: after a move that also changed its values."""
+    stages = list(Stage.objects.filter(pipeline_id=deal.pipeline_id))
+    base = Deal.objects.visible_to(actor).filter(pk=deal.pk)
+    cards = _board_cards(base, stages, stage_id=deal.stage_id, cursor=None, limit=1)
+    if not cards:
+        raise NotFound()
+    return cards[deal.stage_id][0]
+
+
 # What a card shows (DealCardOut, deals/_cards.html): a board has a hundred of them, and whole
 # rows of four tables cost more to turn into objects than the rest of the board.
 CARD_FIELDS = (

@@ -129,8 +129,24 @@ def _indexed(actor, used: set, ops: dict):
     return True
 
 
-def custom_ordering(record_type: str, ordering: str | None, *, actor, fields=None):
-    """The order_by expression of `ordering=[-]custom.<key>`, else None."""
+# Conditions that only a value passes: the list then holds no empty value of that field.
+_FILLED_OPS = ("eq", "in", "gte", "lte", "filled")
+
+
+def filled_keys(conditions) -> set[str]:
+    """The fields that `conditions` leave no empty value of."""
+    return {key for key, op, _raw in map(parse, conditions or []) if op in _FILLED_OPS}
+
+
+def custom_ordering(
+    record_type: str, ordering: str | None, *, actor, fields=None, filled: set[str] = frozenset()
+):
+    """The order_by expression of `ordering=[-]custom.<key>`, else None.
+
+    Empty values go last either way. Where the conditions already leave none (`filled`), the
+    order says nothing of them: PostgreSQL then walks the field's index backwards for a
+    descending order (its index keeps empty values last going up, so `DESC NULLS LAST` could
+    not use it and sorted every matching row)."""
     if not ordering or not ordering.lstrip("-").startswith("custom."):
         return None
     key = ordering.lstrip("-")[len("custom.") :]
@@ -141,7 +157,8 @@ def custom_ordering(record_type: str, ordering: str | None, *, actor, fields=Non
         return None
     expression = CustomValue(field.key, field.type)
     descending = ordering.startswith("-")
-    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    nulls = {} if key in filled else {"nulls_last": True}
+    return expression.desc(**nulls) if descending else expression.asc(**nulls)
 
 
 class CustomListFilter(ListFilter):
@@ -166,7 +183,9 @@ def custom_list(queryset, record_type: str, filters, *, actor, allowed=(), defau
     if filters.cf or sorts_by_custom:
         fields = visible_definitions(actor, record_type)  # read once for both
     queryset = custom_filtered(queryset, record_type, filters.cf, actor=actor, fields=fields)
-    order = custom_ordering(record_type, ordering, actor=actor, fields=fields)
+    order = custom_ordering(
+        record_type, ordering, actor=actor, fields=fields, filled=filled_keys(filters.cf)
+    )
     if order is not None:
         return queryset.order_by(order, "-id")
     return ordered(queryset, ordering, allowed, default) if default else queryset

@@ -13,7 +13,7 @@ from gendan.ui.widgets import DATETIME_FORMATS, date_input, datetime_input
 PREFIX = "cf_"
 
 
-def _form_field(field, user) -> forms.Field:
+def _form_field(field, people) -> forms.Field:
     common = {"label": label(field), "help_text": help_text(field), "required": False}
     kind = field.type
     if kind == FieldType.LONG_TEXT:
@@ -48,9 +48,9 @@ def _form_field(field, user) -> forms.Field:
             choices=choices, widget=forms.Select(attrs={"col": "col-sm-6"}), **common
         )
     if kind == FieldType.USER:
-        people = [("", "—")] + [(str(u.pk), u.name) for u in assignable_users(user)]
+        options = [("", "—")] + [(str(u.pk), u.name) for u in people]
         return forms.ChoiceField(
-            choices=people, widget=forms.Select(attrs={"col": "col-sm-6"}), **common
+            choices=options, widget=forms.Select(attrs={"col": "col-sm-6"}), **common
         )
     if kind == FieldType.EMAIL:
         return forms.CharField(
@@ -112,7 +112,9 @@ class CustomFieldsForm(forms.Form):
     fills it in) and, when editing, `custom` (the record's values); a form made without a
     user has none. `service_data()` then carries them as `custom`. `only` (keys) keeps just
     those fields, whatever the layout: a form that asks for a few values and leaves the
-    others as they are.
+    others as they are. `prefill` (keys and values) starts a new record's fields with those
+    values instead of their defaults (what a lead's conversion carries). `people`: the users
+    a user field offers, when the caller has read them (else `assignable_users(user)`, once).
 
     The form follows its record type's layout (`layout`, else the one of `pipeline_id` for a
     deal, else the type's own): the fields it hides are not in the form (so neither asked
@@ -122,7 +124,16 @@ class CustomFieldsForm(forms.Form):
     record_type = ""
 
     def __init__(
-        self, *args, user=None, custom=None, only=None, layout=None, pipeline_id=None, **kwargs
+        self,
+        *args,
+        user=None,
+        custom=None,
+        only=None,
+        layout=None,
+        pipeline_id=None,
+        prefill=None,
+        people=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         # A form of `only` some fields asks for what a rule needs (a stage's required fields),
@@ -143,9 +154,15 @@ class CustomFieldsForm(forms.Form):
             if self.layout.is_hidden(name):
                 del self.fields[name]
         creating = custom is None
+        # The users a user field offers, read once for the form (or given: `people`).
+        self.people = people
         for field in self.custom_fields:
-            form_field = _form_field(field, user)
+            if field.type == FieldType.USER and self.people is None:
+                self.people = assignable_users(user)
+            form_field = _form_field(field, self.people)
             value = (custom or {}).get(field.key, field.default if creating else None)
+            if creating and prefill and field.key in prefill:
+                value = prefill[field.key]
             form_field.initial = _initial(field, value)
             if field.required and may_edit(user, field):
                 form_field.required = True

@@ -227,7 +227,9 @@ def read_once(request, record_type: str, pipeline_id: int | None = None) -> Reso
         memo = request._layouts = {}
     key = (record_type, pipeline_id)
     if key not in memo:
-        memo[key] = layout_for(record_type, pipeline_id)
+        if "stored" not in memo:  # the saved layouts, once for every form of the page
+            memo["stored"] = stored_layouts()
+        memo[key] = layout_for(record_type, pipeline_id, stored=memo["stored"])
     return memo[key]
 
 

@@ -221,9 +221,10 @@ def carried(lead, *, actor) -> dict[str, dict]:
     return out
 
 
-def carried_preview(lead, *, actor) -> list[dict]:
-    """What a conversion of `lead` carries, for its dialog: record type, field, value shown."""
-    values = carried(lead, actor=actor)
+def carried_preview(lead, *, actor, values: dict | None = None) -> list[dict]:
+    """What a conversion of `lead` carries, for its dialog: record type, field, value shown
+    (`values`: what `carried` answered, when the caller has it already)."""
+    values = carried(lead, actor=actor) if values is None else values
     rows = []
     for target_type in TARGET_TYPES:
         fields = [f for f in definitions(target_type) if f.key in values[target_type]]
@@ -233,6 +234,8 @@ def carried_preview(lead, *, actor) -> list[dict]:
             shown = shown_value(field, values[target_type][field.key], names)
             rows.append(
                 {
+                    "target_type": target_type,
+                    "key": field.key,
                     "record_type": RecordType(target_type).label,
                     "label": label(field),
                     "text": shown["text"],

@@ -1,21 +1,58 @@
 """Reading the field definitions: every read of a record's values starts here."""
 
+import threading
+from contextlib import contextmanager
+
 from gendan.core.errors import NotFound
-from gendan.core.kept import kept
+from gendan.core.kept import changed, kept
 from gendan.fields.models import CustomField
 from gendan.org.choices import RoleCode
 
 KIND = "custom_fields"
 
 
+_run = threading.local()
+
+
 def definitions(record_type: str, *, archived: bool = False) -> list[CustomField]:
-    """The fields of a record type in their order (kept in the cache until one changes)."""
-
-    def compute() -> list[CustomField]:
-        return list(CustomField.objects.filter(record_type=record_type))
-
-    fields = kept(KIND, record_type, compute, 300)
+    """The fields of a record type in their order (kept in the cache until one changes; in a
+    `reading_once` block, read once for the whole block)."""
+    memo = getattr(_run, "fields", None)
+    fields = memo.get(record_type) if memo is not None else None
+    if fields is None:
+        fields = kept(KIND, record_type, lambda: _read(record_type), 300)
+        if memo is not None:
+            memo[record_type] = fields
     return fields if archived else [f for f in fields if f.archived_at is None]
+
+
+def _read(record_type: str) -> list[CustomField]:
+    return list(CustomField.objects.filter(record_type=record_type))
+
+
+@contextmanager
+def reading_once():
+    """Within the block, each record type's definitions are read once: the first time they
+    are needed (from the cache when no transaction is open). For work that reads them many
+    times, some of it inside transactions, where the cache is not read: a rule engine's run
+    over many records, each in its own transaction, or a page made of several records' forms.
+    A change of the definitions made in the block forgets them (`definitions_changed`).
+    Blocks nest: the outermost one keeps the definitions."""
+    if getattr(_run, "fields", None) is not None:
+        yield
+        return
+    _run.fields = {}
+    try:
+        yield
+    finally:
+        _run.fields = None
+
+
+def definitions_changed() -> None:
+    """Said by every write of a definition: the cache and a run's memo forget them."""
+    changed(KIND)
+    if getattr(_run, "fields", None) is not None:
+        _run.fields = {}
 
 
 def read_once(request, record_type: str) -> list[CustomField]:

@@ -8,13 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.errors import Conflict, NotFound, ValidationFailed
-from gendan.core.kept import changed
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.fields import indexes
 from gendan.fields.choices import RECORD_MODELS, FieldType, RecordType
 from gendan.fields.expressions import CustomValue
 from gendan.fields.models import CustomField
-from gendan.fields.selectors import KIND, ROLE_CODES
+from gendan.fields.selectors import ROLE_CODES, definitions_changed
 from gendan.fields.tasks import field_index_build
 from gendan.fields.values import BadValue, stored
 from gendan.org.services import require_admin
@@ -135,7 +134,7 @@ def field_create(*, actor, data: dict) -> CustomField:
     _check_default(field)
     _check_card(field)
     field.save()
-    changed(KIND)
+    definitions_changed()
     transaction.on_commit(lambda: field_index_build(record_type, field.key, field_type))
     return field
 
@@ -160,7 +159,7 @@ def field_update(*, actor, field_id: int, data: dict, version: int | None = None
     if "default" in changes:
         changes["default"] = (changes["default"][0], field.default)
     save_changes(field, changes)
-    changed(KIND)
+    definitions_changed()
     return field
 
 
@@ -196,7 +195,7 @@ def field_archive(*, actor, field_id: int, archived: bool = True) -> CustomField
     field.archived_at = timezone.now() if archived else None
     field.version += 1
     field.save(update_fields=["archived_at", "version", "updated_at"])
-    changed(KIND)
+    definitions_changed()
     return field
 
 
@@ -215,5 +214,5 @@ def field_delete(*, actor, field_id: int, confirm: str = "") -> int:
     removed = indexes.remove_values(field.record_type, field.key)
     indexes.drop_index(field.record_type, field.key)
     field.delete()
-    changed(KIND)
+    definitions_changed()
     return removed

@@ -46,12 +46,9 @@ class Lead(TimeStampedModel):
     in_pool = models.BooleanField(default=False)
     pool_entered_at = models.DateTimeField(null=True, blank=True)
     pool_reason = models.CharField(max_length=255, blank=True)
-
-    # The public lead form (gendan/capture) that made the lead, if one did: named, not
-    # imported, so the leads package knows nothing of forms but the list can filter by it.
-    capture_form = models.ForeignKey(
-        "capture.LeadForm", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Since when the owner has had the lead, if it changed hands after its creation (a claim,
+    # an assignment): the idle clock of the time rules starts again there.
+    owned_since = models.DateTimeField(null=True, blank=True)
 
     # The values of the fields an administrator added (gendan/fields).
     custom = CustomValues()

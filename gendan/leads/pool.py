@@ -178,6 +178,7 @@ def lead_claim(*, actor, lead_id: int) -> Lead:
     won = Lead.objects.filter(pk=lead_id, in_pool=True).update(
         in_pool=False,
         owner_id=actor.pk,
+        owned_since=now,
         pool_entered_at=None,
         pool_reason="",
         version=F("version") + 1,

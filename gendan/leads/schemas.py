@@ -86,8 +86,9 @@ class LeadFilter(CustomListFilter):
     source: LeadSource | None = None
     owner_id: int | None = None
     tag: str | None = None
-    # The public lead form that made the lead (gendan/capture).
-    form_id: Annotated[int | None, FilterLookup("capture_form_id")] = None
+    # The public lead form that made the lead: capture (the layer above) keeps that link, as
+    # a row whose reverse name is `captured`; a lookup by name, so leads imports nothing of it.
+    form_id: Annotated[int | None, FilterLookup("captured__form_id")] = None
     created_from: Annotated[Since, FilterLookup("created_at__gte")] = None
     created_to: Annotated[Until, FilterLookup("created_at__lt")] = None
     follow_up_before: Annotated[datetime | None, FilterLookup("next_follow_up_at__lt")] = None

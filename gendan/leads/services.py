@@ -102,6 +102,8 @@ def lead_update(*, actor, lead_id: int, data: dict, version: int | None = None) 
                 errors={"disqualify_reason": _("Say why the lead is disqualified.")}
             )
     changes = apply_changes(lead, data)
+    if "owner_id" in changes:
+        changes.update(apply_changes(lead, {"owned_since": timezone.now()}))
     merged = {f: getattr(lead, f) for f in ("phone", "email", "wechat", "company")}
     _check_contact_point(merged)
     save_changes(lead, changes)

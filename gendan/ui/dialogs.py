@@ -19,7 +19,8 @@ def form_field_name(form: forms.Form, field: str) -> str | None:
 
 
 def run_service(form: forms.Form, call):
-    """Call the service; on a domain error add its messages to the form and return None."""
+    """Call the service; on a domain error add its messages to the form and return None. A
+    form with an `add_service_errors(exc)` method places the messages itself."""
     try:
         return call()
     except StaleVersion:
@@ -29,6 +30,11 @@ def run_service(form: forms.Form, call):
         )
         form.stale = True
     except ValidationFailed as exc:
+        # A form made of parts (a lead's conversion) places the messages itself.
+        place = getattr(form, "add_service_errors", None)
+        if place is not None:
+            place(exc)
+            return None
         for field, message in exc.errors.items():
             form.add_error(form_field_name(form, field), str(message))
         if not exc.errors:
@@ -47,10 +53,14 @@ def render_dialog(request, form, *, title: str, action: str, submit: str = "", *
 
 
 # 204, not django-htmx's 200 responses: nothing is swapped into the page on the way.
-def hx_redirect(url: str) -> HttpResponse:
-    """Tell htmx to open `url` once a dialog has done its work."""
+def hx_redirect(url: str, *, reload: bool = False) -> HttpResponse:
+    """Tell htmx to open `url` once a dialog has done its work. `reload` when `url` is the
+    dialog's own page with an anchor: a browser only scrolls to an anchor of the page it shows,
+    so htmx is told to load the page again too."""
     response = HttpResponse(status=204)
     response["HX-Redirect"] = url
+    if reload:
+        response["HX-Refresh"] = "true"
     return response
 
 
@@ -66,11 +76,12 @@ def record_initial(record, fields) -> dict:
     return {"version": record.version, **{f: getattr(record, f) for f in fields}}
 
 
-def dialog_flow(request, form, *, save, done_url, **dialog):
+def dialog_flow(request, form, *, save, done_url, reload=False, **dialog):
     """The life of a dialog: on a valid POST call `save()` (one service), then go to
-    `done_url(result)`; otherwise, or when the service refused, show the form with its errors."""
+    `done_url(result)` (`reload`: see `hx_redirect`); otherwise, or when the service refused,
+    show the form with its errors."""
     if request.method == "POST" and form.is_valid():
         result = run_service(form, save)
         if result is not None:
-            return hx_redirect(done_url(result))
+            return hx_redirect(done_url(result), reload=reload)
     return render_dialog(request, form, **dialog)

@@ -1,7 +1,10 @@
 """The API contract every resource keeps (DESIGN.md §4)."""
 
+import json
+
 import pytest
 from django.test import Client
+from openapi_spec_validator import validate
 
 from gendan.customers.models import Customer
 from gendan.deals.models import Deal
@@ -254,6 +257,25 @@ def test_every_endpoint_is_in_the_openapi_schema(db):
     paths = response.json()["paths"]
     missing = [(m, p) for m, p in ENDPOINTS if m not in paths.get(p, {})]
     assert missing == []
+
+
+def _refuse_repeated_keys(pairs):
+    keys = [key for key, _value in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    assert not repeated, f"keys given twice: {repeated}"
+    return dict(pairs)
+
+
+def test_the_openapi_document_is_valid_openapi_3_1_with_no_key_twice(db):
+    # Swagger UI refuses a document with a key given twice ("duplicated mapping key"):
+    # `GET /quotes/{id}/pdf` once listed its 200 answer as both 200 and "200".
+    response = Client().get("/api/v1/openapi.json")
+    document = json.loads(response.content, object_pairs_hook=_refuse_repeated_keys)
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+    pdf = document["paths"]["/api/v1/quotes/{quote_id}/pdf"]["get"]["responses"]
+    assert "application/pdf" in pdf["200"]["content"]
+    assert all(isinstance(code, str) for code in pdf)
 
 
 def test_docs_page_answers_and_loads_nothing_from_the_internet(db):

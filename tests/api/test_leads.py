@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from gendan.activities.models import TimelineEvent
+from gendan.capture import services as form_services
+from gendan.capture import submission
 from gendan.customers.models import Contact, Customer
 from gendan.deals.models import Deal
 from gendan.leads.models import Lead
@@ -302,3 +304,39 @@ def test_converted_lead_cannot_be_deleted_or_reopened(org, api):
     client.post(f"/leads/{lead.pk}/convert", {})
     assert client.delete(f"/leads/{lead.pk}").status_code == 409
     assert client.patch(f"/leads/{lead.pk}", {"status": "new"}).status_code == 409
+
+
+def _form(org, name: str, owner):
+    fields = [{"field": "name"}, {"field": "phone", "required": True}]
+    data = {"name": name, "owner_id": owner.pk, "fields": fields}
+    return form_services.form_create(actor=org.admin, data=data)
+
+
+def _visit(form, phone: str):
+    values = {"name": f"Visitor {phone}", "phone": phone}
+    return submission.form_submit(token=form.token, values=values).lead
+
+
+def test_a_lead_says_which_form_made_it_and_the_list_filters_by_form(
+    org, api, django_assert_max_num_queries
+):
+    expo, site = _form(org, "Expo", org.owner), _form(org, "Website", org.outsider)
+    from_expo = [_visit(expo, f"1380000000{n}") for n in range(3)]
+    outside = _visit(site, "13900000000")  # team B's: out of the manager's scope
+    typed = LeadFactory(owner=org.owner)
+    client = api(org.manager)
+    detail = client.get(f"/leads/{from_expo[0].pk}").json()
+    assert (detail["form_id"], detail["form_name"]) == (expo.pk, "Expo")
+    plain = client.get(f"/leads/{typed.pk}").json()
+    assert (plain["form_id"], plain["form_name"]) == (None, None)
+    with django_assert_max_num_queries(6):
+        listed = client.get("/leads", {"page_size": 100}).json()["items"]
+    assert {item["id"]: item["form_name"] for item in listed} == {
+        **{lead.pk: "Expo" for lead in from_expo},
+        typed.pk: None,
+    }
+    assert set(_ids(client.get("/leads", {"form_id": expo.pk}))) == {x.pk for x in from_expo}
+    assert _ids(client.get("/leads", {"form_id": site.pk})) == []  # scoped
+    assert _ids(api(org.admin).get("/leads", {"form_id": site.pk})) == [outside.pk]
+    patched = client.patch(f"/leads/{typed.pk}", {"notes": "x"}).json()
+    assert patched["form_id"] is None

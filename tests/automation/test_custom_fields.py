@@ -2,13 +2,17 @@
 when the rule is saved, archived fields), set_field on a custom field (checked at save, the
 timeline's old → new, the dry run), and the rule in words."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from gendan.automation import describe, engine, records, services
 from gendan.core.errors import ValidationFailed
+from gendan.deals.models import Deal
 from gendan.fields import services as field_services
 from gendan.fields.selectors import definitions
 from tests.factories import DealFactory
@@ -323,3 +327,97 @@ def test_a_rule_reads_well_in_both_languages(org, deal_fields):
             == "Industry segment is one of Retail, Manufacturing"
         )
         assert describe.action_text(action, "deal") == "Set Industry segment to Retail"
+
+
+def _definition_reads(queries) -> int:
+    return sum('"fields_customfield"' in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_a_run_reads_the_definitions_once_whatever_the_records(org, deal_fields, make_rule, count):
+    """A tick over N deals checks custom conditions and sets a custom field on each: the
+    field definitions are read at most once for the run, not once per record."""
+    make_rule(
+        object="deal",
+        trigger={"type": "idle", "days": 3},
+        conditions=[C("segment", "eq", "retail")],
+        actions=[_set("40", "seats")],
+    )
+    deals = [DealFactory(owner=org.owner, custom={"segment": "retail"}) for _ in range(count)]
+    with CaptureQueriesContext(connection) as queries:
+        summary = engine.tick(at=timezone.now() + timedelta(days=4))
+    assert summary["runs"] == count
+    assert all(Deal.objects.get(pk=d.pk).custom["seats"] == 40 for d in deals)
+    assert _definition_reads(queries) <= 1
+
+
+def _restrict(org, deal_fields, key, **data):
+    field = deal_fields[key]
+    return field_services.field_update(actor=org.admin, field_id=field.pk, data=data)
+
+
+def _rule(**data):
+    return {"name": "r", "object": "deal", "trigger": {"type": "created"}, **data}
+
+
+def test_a_rule_may_only_name_fields_its_author_may_see_and_change(org, deal_fields, make_rule):
+    _restrict(org, deal_fields, "memo", visible_to=["ops"])  # the sales manager does not see it
+    _restrict(org, deal_fields, "seats", editable_by=["ops"])  # sees it, may not change it
+    with pytest.raises(ValidationFailed) as exc:
+        services.rule_create(
+            actor=org.manager,
+            data=_rule(conditions=[C("memo", "is_empty", True)], actions=[_set(1, "seats")]),
+        )
+    assert exc.value.errors["conditions.0.field"] == "Unknown field “custom.memo” for a deal."
+    assert exc.value.errors["actions.0.field"] == "You may not change this field."
+    # a condition on a field one may see but not change is fine
+    rule = services.rule_create(
+        actor=org.manager,
+        data=_rule(conditions=[C("seats", "gt", 1)], actions=[_set("retail")]),
+    )
+    # an administrator saving the manager's rule may not make it read what its author cannot
+    with pytest.raises(ValidationFailed) as exc:
+        services.rule_update(
+            actor=org.admin,
+            rule_id=rule.pk,
+            data={"actions": [_set("x", "memo"), _set(2, "seats")]},
+        )
+    assert "may not see this field" in exc.value.errors["actions.0.field"]
+    assert "may not change this field" in exc.value.errors["actions.1.field"]
+    assert org.manager.name in exc.value.errors["actions.0.field"]
+    # ...and the rule an administrator makes may
+    make_rule(object="deal", trigger={"type": "created"}, actions=[_set("x", "memo")])
+
+
+def test_an_action_condition_is_checked_too(org, deal_fields):
+    _restrict(org, deal_fields, "memo", visible_to=["ops"])
+    action = {**_set("retail"), "conditions": [C("memo", "is_empty", True)]}
+    with pytest.raises(ValidationFailed) as exc:
+        services.rule_create(actor=org.manager, data=_rule(actions=[action]))
+    assert "actions.0.conditions.0.field" in exc.value.errors
+
+
+def test_the_api_and_the_rule_page_refuse_a_field_the_user_may_not_see(
+    org, deal_fields, api, client
+):
+    _restrict(org, deal_fields, "memo", visible_to=["ops"])
+    body = _rule(conditions=[C("memo", "is_empty", True)], actions=[_set("retail")])
+    response = api(org.manager).post("/rules", body)
+    assert response.status_code == 422
+    assert "custom.memo" in response.json()["errors"]["conditions.0.field"]
+    client.force_login(org.manager)
+    form = {
+        "name": "r",
+        "object": "deal",
+        "enabled": "on",
+        "trigger": '{"type": "created"}',
+        "conditions": '[{"field": "custom.memo", "op": "is_empty", "value": true}]',
+        "actions": '[{"type": "set_field", "field": "custom.segment", "value": "retail"}]',
+    }
+    page = client.post("/settings/rules/new/", form, headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "Unknown field “custom.memo” for a deal." in page.content.decode()
+    assert not services.Rule.objects.filter(created_by=org.manager).exists()
+    # the rule page's picker does not offer it either
+    picker = client.get("/settings/rules/new/").content.decode()
+    assert '"custom.memo"' not in picker and '"custom.segment"' in picker

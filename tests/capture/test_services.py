@@ -1,13 +1,16 @@
 """Lead forms through their services: publishing them, and what a submission writes."""
 
+import time
 from datetime import timedelta
 
 import pytest
+from django.core import signing
+from django.utils import timezone
 
 from gendan.activities.models import TimelineEvent
 from gendan.automation.services import playbook_enable
-from gendan.capture import services, submission
-from gendan.capture.models import ContactKey, LeadForm
+from gendan.capture import services, stamps, submission, tasks
+from gendan.capture.models import CapturedLead, ContactKey, LeadForm, UsedStamp
 from gendan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gendan.leads.models import Lead
 from tests.capture.conftest import FIELDS, visitor
@@ -65,7 +68,7 @@ def test_a_submission_makes_a_lead_with_the_forms_source_tags_and_values(org, op
     assert result.lead == lead and not result.merged
     assert (lead.name, lead.company, lead.phone) == ("王芳", "星河制造", "138 0013 8000")
     assert lead.source == "web_form" and lead.tags == ["expo-2026"]
-    assert lead.owner == ops and lead.capture_form_id == lead_form.pk
+    assert lead.owner == ops and lead.captured.form_id == lead_form.pk
     assert lead.custom == {"budget_range": "small"}
     assert TimelineEvent.objects.filter(lead=lead, kind="created").exists()
     lead_form.refresh_from_db()
@@ -146,3 +149,68 @@ def test_the_same_person_after_a_day_is_a_new_lead(lead_form):
     again = submission.form_submit(token=lead_form.token, values=visitor())
     assert not again.merged and Lead.objects.count() == 2
     assert ContactKey.objects.get().lead_id == again.lead.pk
+
+
+def test_the_lead_a_form_makes_is_linked_to_it_and_a_completion_adds_no_link(org, lead_form):
+    lead = submission.form_submit(token=lead_form.token, values=visitor()).lead
+    link = CapturedLead.objects.get()
+    assert (link.lead, link.form, link.created_at) == (lead, lead_form, lead.created_at)
+    again = submission.form_submit(token=lead_form.token, values=visitor(email="w@example.com"))
+    assert again.merged and CapturedLead.objects.count() == 1
+    services.form_archive(actor=org.admin, form_id=lead_form.pk)  # the lead keeps its form
+    assert Lead.objects.get(captured__form=lead_form) == lead
+
+
+def test_a_stamp_is_used_once_and_only_by_the_submission_that_is_kept(lead_form):
+    stamp = stamps.stamp_make(lead_form.token)
+    with pytest.raises(ValidationFailed):  # refused for its values: the stamp stays unused
+        submission.form_submit(token=lead_form.token, values=visitor(phone=""), stamp=stamp)
+    assert not UsedStamp.objects.exists()
+    submission.form_submit(token=lead_form.token, values=visitor(), stamp=stamp)
+    with pytest.raises(stamps.StampUsed):
+        submission.form_submit(token=lead_form.token, values=visitor(), stamp=stamp)
+    assert Lead.objects.count() == 1
+    used = UsedStamp.objects.get()
+    assert used.expires_at > timezone.now() + timedelta(hours=stamps.STAMP_HOURS - 1)
+
+
+def test_a_robots_stamp_is_used_up_too(lead_form):
+    stamp = stamps.stamp_make(lead_form.token)
+    submission.form_submit(token=lead_form.token, values=visitor(), honeypot="x", stamp=stamp)
+    with pytest.raises(stamps.StampUsed):
+        submission.form_submit(token=lead_form.token, values=visitor(), stamp=stamp)
+    assert not Lead.objects.exists()
+
+
+class _SignedEarlier(signing.TimestampSigner):
+    def timestamp(self):
+        return signing.b62_encode(int(time.time()) - stamps.STAMP_HOURS * 3600 - 60)
+
+
+@pytest.mark.parametrize("kind", ["forged", "other form", "too old", "bare token"])
+def test_a_stamp_not_made_for_this_form_lately_is_refused(org, ops, lead_form, kind):
+    other = services.form_create(
+        actor=org.admin, data={"name": "Expo", "owner_id": ops.pk, "fields": FIELDS[:4]}
+    )
+    fresh = {"form": lead_form.token, "once": "abc"}
+    stamp = {
+        "forged": stamps.stamp_make(lead_form.token)[:-2] + "xx",
+        "other form": stamps.stamp_make(other.token),
+        "too old": _SignedEarlier(salt=stamps.STAMP_SALT).sign_object(fresh),
+        "bare token": signing.dumps(lead_form.token, salt=stamps.STAMP_SALT),  # before single use
+    }[kind]
+    with pytest.raises(stamps.StampExpired):
+        submission.form_submit(token=lead_form.token, values=visitor(), stamp=stamp)
+    assert not Lead.objects.exists() and not UsedStamp.objects.exists()
+
+
+def test_used_stamps_are_purged_once_they_would_be_refused_anyway(lead_form):
+    for _n in range(2):
+        stamp = stamps.stamp_make(lead_form.token)
+        stamps.stamp_use(stamp=stamp, token=lead_form.token)
+    UsedStamp.objects.filter(pk=UsedStamp.objects.earliest("pk").pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert tasks.used_stamps_purge.call_local() == 1
+    assert UsedStamp.objects.count() == 1
+    assert stamps.stamps_purge(now=timezone.now() + timedelta(hours=13)) == 1

@@ -15,7 +15,7 @@ def test_the_demo_form_makes_leads_the_assignment_rule_gives_to_sdrs(
         form = demo_lead_forms()
     # then it made three leads from the website form, each given to an SDR of 华东销售部
     assert form.name == "官网咨询表单" and form.submissions_count == 3
-    leads = Lead.objects.filter(capture_form=form).select_related("owner__role", "owner__team")
+    leads = Lead.objects.filter(captured__form=form).select_related("owner__role", "owner__team")
     assert leads.count() == 3
     for lead in leads:
         assert lead.source == "web_form" and lead.tags == ["官网"]

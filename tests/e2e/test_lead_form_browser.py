@@ -1,12 +1,14 @@
 """A visitor on a phone opens a public lead form, in Chinese and in English, and sends it; the
-lead appears, given to the team's SDR by the playbook's round robin."""
+lead appears, given to the team's SDR by the playbook's round robin. The same page sent twice
+is refused with a fresh form, and the lead list and page name the form."""
 
 import pytest
 
 from gendan.automation.services import playbook_enable
 from gendan.capture import services
 from gendan.leads.models import Lead
-from tests.factories import TeamFactory, UserFactory
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD, LeadFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,3 +77,50 @@ def test_a_visitor_on_a_phone_sends_the_form_in_both_languages(
         context.close()
         lead = Lead.objects.get(name=name)
         assert lead.source == "web_form" and lead.owner_id == sdr.pk
+
+
+def test_a_page_sent_twice_offers_a_fresh_form_and_the_lead_names_its_form(
+    browser, live_server, new_page, screenshot_dir
+):
+    admin = UserFactory(username="lf.admin2", role_code="admin")
+    ops = UserFactory(username="lf.ops2", role_code="ops")
+    fields = [{"field": "name", "required": True}, {"field": "phone", "required": True}]
+    form = services.form_create(
+        actor=admin, data={"name": "展会表单", "owner_id": ops.pk, "fields": fields}
+    )
+    LeadFactory(owner=ops, name="手工录入")
+    context, page = _phone_page(browser, live_server, "zh-CN")
+    page.goto(f"/f/{form.token}/")
+    stamp = page.input_value("input[name=stamp]")
+    page.fill("input[name=name]", "陈静")
+    page.fill("input[name=phone]", "139 1234 5601")
+    page.click("[data-testid=public-submit]")
+    page.wait_for_selector("[data-testid=public-thanks]")
+    # the same page sent again (its stamp used already): refused, and a fresh form instead
+    page.goto(f"/f/{form.token}/")
+    page.evaluate("s => { document.querySelector('input[name=stamp]').value = s }", stamp)
+    page.fill("input[name=name]", "陈静")
+    page.fill("input[name=phone]", "139 1234 5601")
+    page.click("[data-testid=public-submit]")
+    page.wait_for_selector("[data-testid=public-message]")
+    assert "已提交过" in page.inner_text("[data-testid=public-message]")
+    assert page.input_value("input[name=name]") == ""
+    page.screenshot(path=str(screenshot_dir / "lead-form-sent-twice-zh.png"), full_page=True)
+    page.fill("input[name=name]", "陈静")
+    page.fill("input[name=phone]", "139 1234 5601")
+    page.click("[data-testid=public-submit]")
+    page.wait_for_selector("[data-testid=public-thanks]")  # within a day: the same lead
+    context.close()
+    assert Lead.objects.filter(name="陈静").count() == 1
+
+    staff = new_page(locale="zh-CN")
+    log_in(staff, admin.username, PASSWORD)
+    staff.goto("/leads/?in_pool=all")
+    staff.select_option("[data-testid=lead-filter-form]", str(form.pk))
+    staff.wait_for_url(f"**form_id={form.pk}**")
+    rows = staff.locator("tr[data-lead-id]")
+    assert rows.count() == 1 and "陈静" in rows.first.inner_text()
+    staff.screenshot(path=str(screenshot_dir / "lead-list-by-form-zh.png"))
+    rows.first.locator("a").first.click()
+    staff.wait_for_selector("[data-testid=lead-source-form]")
+    assert staff.inner_text("[data-testid=lead-source-form]") == "来自表单 展会表单"

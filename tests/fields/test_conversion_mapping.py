@@ -8,7 +8,7 @@ from gendan.core.errors import PermissionDenied, ValidationFailed
 from gendan.customers.models import Contact, Customer
 from gendan.deals import conversion
 from gendan.deals.models import Deal
-from gendan.fields import mapping, services
+from gendan.fields import layout_services, mapping, services
 from gendan.fields.models import FieldMapping
 from tests.factories import CustomerFactory, LeadFactory
 
@@ -173,7 +173,7 @@ def test_a_mapped_required_field_is_filled_by_the_lead(org, budgets):
     bare = LeadFactory(owner=org.owner)
     with pytest.raises(ValidationFailed) as exc:
         conversion.lead_convert(actor=org.owner, lead_id=bare.pk, deal={"custom": {"note": "x"}})
-    assert "custom.budget_range" in exc.value.errors
+    assert "custom.budget_range" in exc.value.errors and exc.value.extra["part"] == "deal"
 
 
 def test_a_lead_field_the_converter_may_not_see_is_not_carried(org, budgets):
@@ -188,8 +188,19 @@ def test_the_conversion_dialog_shows_what_is_carried(org, budgets, client):
     lead = LeadFactory(owner=org.owner, custom={"budget_range": "over_2m"})
     client.force_login(org.owner)
     page = client.get(f"/leads/{lead.pk}/convert/", headers={"Accept-Language": "en"})
-    assert 'data-testid="carried-values"' in page.content.decode()
-    assert "Over 2m" in page.content.decode()
+    html = page.content.decode()
+    # The mapped value starts the new deal's field, which the dialog shows...
+    assert 'name="deal-cf_budget_range"' in html
+    assert '<option value="over_2m" selected>Over 2m</option>' in html
+    # ...and a value carried into a field the layout hides is listed instead.
+    layout_services.layout_save(
+        actor=org.admin, record_type="deal", sections=[], hidden=["custom.budget_range"]
+    )
+    html = client.get(
+        f"/leads/{lead.pk}/convert/", headers={"Accept-Language": "en"}
+    ).content.decode()
+    assert 'name="deal-cf_budget_range"' not in html
+    assert 'data-testid="carried-values"' in html and "Over 2m" in html
 
 
 def test_the_settings_page_adds_and_removes_a_mapping(org, budgets, client):

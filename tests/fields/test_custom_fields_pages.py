@@ -152,3 +152,10 @@ def test_only_deals_show_fields_on_cards_and_at_most_three(org, segment, plant, 
         assert client.post("/custom-fields", {**body, "on_card": True}).status_code == 201
     response = client.patch(f"/custom-fields/{segment.pk}", {"on_card": True})
     assert response.json()["errors"] == {"on_card": "A card shows at most 3 fields."}
+
+
+def test_the_settings_page_has_its_layout_editor_once_and_a_plain_title(org):
+    page = _client(org.admin).get("/settings/fields/?type=deal").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "Custom fields · Gendan"
+    assert page.count('data-testid="layout-editor"') == 1

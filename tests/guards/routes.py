@@ -36,7 +36,12 @@ API_VARIANTS: dict[str, list[dict]] = {
     "/comments": [{"subject_type": s, "subject_id": f"{{{s}_id}}"} for s in _SUBJECTS],
     "/attachments": [{"subject_type": s, "subject_id": f"{{{s}_id}}"} for s in _SUBJECTS],
     "/deals/board": [{}, {"stage_id": "{stage_id}"}, {"limit": 100}],
-    "/leads": [{}, {"in_pool": "true"}, {"cf": "grade:eq:a", "ordering": "-custom.score"}],
+    "/leads": [
+        {},
+        {"in_pool": "true"},
+        {"cf": "grade:eq:a", "ordering": "-custom.score"},
+        {"form_id": "{form_id}"},
+    ],
     "/deals": [{}, {"cf": "score:gte:1", "ordering": "custom.score"}],
     "/leads/export": [{}, {"format": "xlsx", "cf": "grade:eq:a", "ordering": "-custom.score"}],
     "/deals/export": [{}, {"format": "xlsx"}],
@@ -80,6 +85,7 @@ WEB_VARIANTS: dict[str, list[dict]] = {
         {"params": {"in_pool": "true"}},
         {"params": {"in_pool": "all"}},
         {"params": {"cf.grade.eq": "a", "cf.score.gte": "1", "ordering": "-custom.score"}},
+        {"params": {"form_id": "{form_id}", "in_pool": "all"}},
     ],
     "leads:export": [
         {},

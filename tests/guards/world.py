@@ -8,12 +8,13 @@ scoping has something to filter out, the outsider of team B):
   collaborator, a follow-up and a sent quote; one won; one lost), an active contract with
   installments, a payment and milestones, tasks, comments, attachments and notifications; a
   team with a new rep, targets, an API token per reader, a pipeline, a stage of the default
-  pipeline, a product, a rule with a run, an alert with firings, a chat channel;
+  pipeline, a product, a rule with a run, an alert with firings, a chat channel, a lead form;
 - children of the *focus* records, whose ids fill the record pages' URLs: follow-ups, tasks,
   comments and attachments on the focus lead, customer, deal and contract; deals on the focus
   contact and customer; stage changes, collaborators, quotes and contracts on the focus deal;
   installments, payments, milestones and visits on the focus contract; lines on the focus
-  quote; mentions on the focus comment; runs of the focus rule; pool history of the focus lead.
+  quote; mentions on the focus comment; runs of the focus rule; pool history of the focus lead;
+  leads made by the focus lead form.
 
 Per batch, every list a page cuts short (a page of 25, a workbench panel of 10, a timeline of
 50 events) gains at most a handful of rows, so two batches stay under every cut and a growth
@@ -35,6 +36,7 @@ from gendan.analytics.models import AlertFiring, AlertRule
 from gendan.automation import services as rule_services
 from gendan.automation.models import ChatChannel, RuleRun
 from gendan.capture import services as form_services
+from gendan.capture import submission as form_submission
 from gendan.customers import services as customer_services
 from gendan.deals import conversion
 from gendan.deals import services as deal_services
@@ -521,6 +523,10 @@ class World:
         admin = self.admin
         ProductFactory()
         self._lead_form(f"Form {i}")
+        form_submission.form_submit(
+            token=self.focus["lead_form"].token,
+            values={"name": f"Visitor {i}", "phone": f"1391234{i:04d}"},
+        )
         field_services.field_create(
             actor=admin,
             data={

@@ -3,13 +3,16 @@
 The list of a manager filtered by a choice and a number range, sorted by the number, reads its
 page through the number's index (in order, stopping after a page) and counts through the
 choice's (SQLite guesses a two-sided range to be narrow, and would count through the number's
-index row by row). A list without the pool leaves the pool's branch of the scope out.
+index row by row). A list without the pool leaves the pool's branch of the scope out. A list
+of one form's leads finds them through the form's index of the leads it made.
 """
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gendan.capture import services as form_services
+from gendan.capture import submission
 from gendan.core.pagination import capped_count
 from gendan.fields import services as field_services
 from gendan.leads.selectors import lead_list
@@ -85,3 +88,50 @@ def test_the_list_outside_the_pool_leaves_the_pool_branch_out(org):
     assert [lead.pk for lead in outside] == [mine.pk]
     assert [lead.pk for lead in lead_list(actor=sdr, filters={"in_pool": True})] == [pooled.pk]
     assert {lead.pk for lead in lead_list(actor=sdr, filters={})} == {mine.pk, pooled.pk}
+
+
+def test_a_sort_says_nothing_of_empty_values_where_the_filter_leaves_none(org, fields):
+    # PostgreSQL walks an index backwards only for a plain DESC (its index keeps empty values
+    # last going up); a list filtered to filled values needs no NULLS LAST to keep them last.
+    filled = LeadFactory(owner=org.owner, custom={"staff": 50})
+    larger = LeadFactory(owner=org.owner, custom={"staff": 900})
+    empty = LeadFactory(owner=org.owner, custom={})
+
+    ranged = lead_list(
+        actor=org.admin, filters={"cf": ["staff:gte:1"], "ordering": "-custom.staff"}
+    )
+    (ranged_sql,) = _sql(lambda: list(ranged))
+    assert "NULLS LAST" not in ranged_sql.upper()
+    assert [lead.pk for lead in ranged] == [larger.pk, filled.pk]
+
+    for cf in ([], ["staff:empty:"], ["budget_band:eq:large"]):
+        everyone = lead_list(actor=org.admin, filters={"cf": cf, "ordering": "-custom.staff"})
+        (sql,) = _sql(lambda everyone=everyone: list(everyone))
+        assert "NULLS LAST" in sql.upper()
+    everyone = lead_list(actor=org.admin, filters={"ordering": "-custom.staff"})
+    assert [lead.pk for lead in everyone][-1] == empty.pk
+    rising = lead_list(actor=org.admin, filters={"ordering": "custom.staff"})
+    assert [lead.pk for lead in rising] == [filled.pk, larger.pk, empty.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_the_list_of_a_forms_leads_reads_them_through_the_forms_index(org):
+    form = form_services.form_create(
+        actor=org.admin,
+        data={
+            "name": "Expo",
+            "owner_id": org.owner.pk,
+            "fields": [{"field": "name"}, {"field": "phone"}],
+        },
+    )
+    made = submission.form_submit(token=form.token, values={"name": "Wang", "phone": "13800138000"})
+    LeadFactory(owner=org.owner)
+
+    leads = lead_list(actor=org.manager, filters={"form_id": form.pk})
+    sql, params = leads.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "capture_captured_form_idx" in plan
+    assert [lead.pk for lead in leads] == [made.lead.pk]
+    assert list(lead_list(actor=org.outsider, filters={"form_id": form.pk})) == []  # scoped

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from gendan.deals import checklist, rules, services
-from gendan.deals.models import DealChecklistTick
+from gendan.deals.models import Deal, DealChecklistTick
 from gendan.fields import services as field_services
 from gendan.fields.models import CustomField
 from tests.factories import ContactFactory, DealFactory, stage
@@ -115,6 +115,27 @@ def test_an_administrator_edits_a_stage_and_its_checklist(org):
     assert proposal.name == "Proposal"
 
 
+def test_a_saved_stage_loads_the_settings_page_again(org):
+    # the page is already open: an address that differs from it only by its anchor would just
+    # scroll there, leaving the old rules on the page and the saved dialog open
+    negotiation = stage("Negotiation & signing")
+    response = _client(org.admin).post(
+        f"/settings/pipelines/stages/{negotiation.pk}/edit/",
+        {
+            "version": negotiation.version,
+            "name": negotiation.name,
+            "probability": 70,
+            "required_fields": negotiation.required_fields,
+        },
+        **HTMX,
+    )
+    assert response.status_code == 204, response.content.decode()
+    assert response["HX-Redirect"] == f"/settings/pipelines/#stage-{negotiation.pk}"
+    assert response["HX-Refresh"] == "true"
+    negotiation.refresh_from_db()
+    assert negotiation.probability == 70
+
+
 def test_a_rep_ticks_a_key_action_on_the_deal_page(org, ruled):
     deal = _deal(org)
     page = _client(org.owner).get(f"/deals/{deal.pk}/").content.decode()
@@ -166,6 +187,30 @@ def test_the_move_dialog_asks_for_the_custom_field_and_the_key_action(org, ruled
     deal.refresh_from_db()
     assert deal.stage_id == ruled.pk and deal.custom == {"segment": "retail"}
     assert DealChecklistTick.objects.filter(deal=deal, item_id="a1").exists()
+
+
+def test_the_board_gets_the_card_drawn_again_with_the_value_given(org, ruled):
+    # 行业细分 on the cards: the card put in the new column shows the value the dialog gave
+    field = CustomField.objects.get(key="segment")
+    field_services.field_update(
+        actor=org.admin, field_id=field.pk, data={"on_card": True}, version=field.version
+    )
+    deal = _deal(org)
+    done = _client(org.owner).post(
+        f"/deals/{deal.pk}/move/",
+        {
+            "stage_id": ruled.pk,
+            "ask": ["custom.segment", "checklist.a1"],
+            "cf_segment": "retail",
+            "tick": "a1",
+        },
+        **HTMX,
+    )
+    assert done.status_code == 204
+    card = json.loads(done["HX-Trigger"])["dealMoved"]["card"]
+    assert card.startswith(f'<article class="gd-deal-card" data-deal-id="{deal.pk}"')
+    assert 'data-field="segment"' in card and "Retail" in card
+    assert f'data-version="{Deal.objects.get(pk=deal.pk).version}"' in card
 
 
 def test_the_dialog_says_when_the_rep_may_not_change_the_field(org, ruled):

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from gendan.core.money import cents, reporting_currency
+from gendan.ui import labels
 
 register = template.Library()
 
@@ -88,6 +89,13 @@ def days_since(value) -> int:
 @register.filter
 def is_overdue(value) -> bool:
     return bool(value) and value < timezone.now()
+
+
+@register.filter
+def choice_label(record, name: str) -> str:
+    """`{{ lead|choice_label:"status" }}`: a choice field's label, looked up once per value
+    and language (ui.labels), as the lists show it."""
+    return labels.choice_label(record, name)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from gendan.automation.choices import ChannelKind, Operator, RuleObject
 from gendan.automation.describe import CUSTOM_OPS
 from gendan.core.errors import ValidationFailed
 from gendan.fields import display
+from gendan.fields.selectors import may_see
 from gendan.ui.dialogs import run_service
 from gendan.ui.widgets import StyledForm
 
@@ -122,10 +123,11 @@ def run_rule_service(form: RuleForm, call):
     return run_service(form, mapped)
 
 
-def custom_field_picker() -> dict:
-    """What the rule form's picker offers: each object's custom fields (label in the reader's
-    language, type, the operators that fit, choices with their labels), and the operators'
-    words. The page's script turns a pick into a condition or a set_field action."""
+def custom_field_picker(user) -> dict:
+    """What the rule form's picker offers: each object's custom fields that `user` may see
+    (label in the reader's language, type, the operators that fit, choices with their
+    labels), and the operators' words. The page's script turns a pick into a condition or a
+    set_field action."""
     fields = [
         {
             "object": obj,
@@ -139,6 +141,7 @@ def custom_field_picker() -> dict:
         }
         for obj in RuleObject.values
         for field in rule_custom.fields_for(obj)
+        if may_see(user, field)
     ]
     ops = {op: str(CUSTOM_OPS.get(op) or label) for op, label in Operator.choices}
     return {"fields": fields, "ops": ops, "yes": _("Yes"), "no": _("No")}

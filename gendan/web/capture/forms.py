@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.capture import fields as form_fields
 from gendan.leads.choices import LeadSource
@@ -22,6 +23,13 @@ MAIN = (
 )
 
 
+_BOX = {"class": "form-control form-control-sm"}
+
+
+def _tick() -> forms.CheckboxInput:
+    return forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 def _slot(name: str) -> str:
     return name.replace(".", "__")
 
@@ -29,7 +37,9 @@ def _slot(name: str) -> str:
 class LeadFormForm(StyledForm):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=120)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(
+        label=pgettext_lazy("lead form", "Active"), required=False, initial=True
+    )
     owner_id = forms.TypedChoiceField(
         label=_("New leads go first to"),
         coerce=int,
@@ -84,13 +94,18 @@ class LeadFormForm(StyledForm):
                 "label_zh": f"label_zh_{slot}",
                 "label_en": f"label_en_{slot}",
             }
-            self.fields[row["show"]] = forms.BooleanField(required=False)
-            self.fields[row["required"]] = forms.BooleanField(required=False)
+            # added after StyledForm styled the form's own fields: styled here, the same way
+            self.fields[row["show"]] = forms.BooleanField(required=False, widget=_tick())
+            self.fields[row["required"]] = forms.BooleanField(required=False, widget=_tick())
             self.fields[row["order"]] = forms.IntegerField(
-                required=False, min_value=0, max_value=999
+                required=False, min_value=0, max_value=999, widget=forms.NumberInput(_BOX)
             )
-            self.fields[row["label_zh"]] = forms.CharField(required=False, max_length=80)
-            self.fields[row["label_en"]] = forms.CharField(required=False, max_length=80)
+            self.fields[row["label_zh"]] = forms.CharField(
+                required=False, max_length=80, widget=forms.TextInput(_BOX)
+            )
+            self.fields[row["label_en"]] = forms.CharField(
+                required=False, max_length=80, widget=forms.TextInput(_BOX)
+            )
             self.field_rows.append(row)
         for row in self.field_rows:
             for key in ("show", "required", "order", "label_zh", "label_en"):

@@ -5,15 +5,16 @@ navigation, no user, no counts), shows the form's fields only, and after a submi
 thank-you text. A site embeds it in an iframe, so the usual CSRF cookie cannot be relied on:
 a cookie set inside a frame of another site is a third-party cookie, which browsers send
 only with SameSite=None over HTTPS, if at all (Safari and others block them). The page
-carries a signed stamp instead (`stamp`): made when the form is shown, checked on
-submission, valid for STAMP_HOURS. A visitor's submission carries no sign-in to abuse, so
-the stamp, the per-address rate limit, the size limits and the honeypot are its protections.
+carries a signed stamp instead (`stamp`, capture/stamps.py): made when the form is shown,
+valid for STAMP_HOURS and used up by the submission that is kept, so the same page sent
+again is refused and answered with a fresh form. A visitor's submission carries no sign-in
+to abuse, so the stamp, the per-address rate limit, the size limits and the honeypot are its
+protections.
 """
 
 from axes.helpers import get_client_ip_address
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.core import signing
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -25,11 +26,9 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
 from gendan.capture import fields as form_fields
-from gendan.capture import selectors, submission
+from gendan.capture import selectors, stamps, submission
 from gendan.core.errors import NotFound, ValidationFailed
 
-STAMP_SALT = "gendan.capture.stamp"
-STAMP_HOURS = 12
 HONEYPOT = "website"  # a field people do not see; robots fill it
 LANGUAGES = ("zh-hans", "en")
 
@@ -88,7 +87,7 @@ def _page(
         "form": form,
         "title": (form.title_zh if zh else form.title_en) or form.name if form else "",
         "rows": _field_rows(form, values or {}, errors or {}, zh) if form and not done else [],
-        "stamp": signing.dumps(form.token, salt=STAMP_SALT) if form else "",
+        "stamp": stamps.stamp_make(form.token) if form else "",
         "honeypot": HONEYPOT,
         "done": done,
         "thanks": (form.thanks_zh if zh else form.thanks_en) if form else "",
@@ -119,13 +118,6 @@ def _over_limit(request, token: str) -> int | None:
     return max(1, int(usage["time_left"]))
 
 
-def _stamp_ok(stamp: str, token: str) -> bool:
-    try:
-        return signing.loads(stamp, salt=STAMP_SALT, max_age=STAMP_HOURS * 3600) == token
-    except signing.BadSignature:
-        return False
-
-
 def _submit(request, form, lang: str):
     wait = _over_limit(request, form.token)
     if wait is not None:
@@ -137,20 +129,18 @@ def _submit(request, form, lang: str):
         response = _page(request, None, lang, status=429, message=message)
         response["Retry-After"] = str(wait)
         return response
-    if not _stamp_ok(request.POST.get("stamp", ""), form.token):
-        return _page(
-            request,
-            form,
-            lang,
-            values=request.POST,
-            status=400,
-            message=_("This page was open too long. Check the fields and send again."),
-        )
     values = {entry["field"]: _value(request, entry["field"]) for entry in form.fields}
     try:
         submission.form_submit(
-            token=form.token, values=values, honeypot=request.POST.get(HONEYPOT, "")
+            token=form.token,
+            values=values,
+            honeypot=request.POST.get(HONEYPOT, ""),
+            stamp=request.POST.get("stamp", ""),
         )
+    except stamps.StampExpired as exc:  # the values are kept: sending again is one click
+        return _page(request, form, lang, values=values, status=400, message=str(exc.detail))
+    except stamps.StampUsed as exc:  # sent already: a fresh, empty form for another one
+        return _page(request, form, lang, status=409, message=str(exc.detail))
     except ValidationFailed as exc:
         errors = {name: str(message) for name, message in exc.errors.items()}
         return _page(request, form, lang, values=values, errors=errors, status=422)

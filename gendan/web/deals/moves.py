@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -188,5 +189,10 @@ def deal_move(request, deal_id: int):
         "columns": _totals(request.user, deal.pipeline_id),
     }
     if request.htmx:
+        # the dialog may have given what the card shows (the amount, a card field): the board
+        # puts the card drawn again in the new column
+        card = selectors.deal_card(actor=request.user, deal=deal)
+        context = {"column": {"cards": [card]}, "request": request}  # not the page's context
+        payload["card"] = render_to_string("deals/_cards.html", context).strip()
         return trigger_client_event(HttpResponse(status=204), "dealMoved", payload)
     return JsonResponse(payload)

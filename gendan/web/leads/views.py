@@ -7,10 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gendan.capture import selectors as capture_selectors
 from gendan.core.errors import DomainError, NotFound
 from gendan.customers.models import Customer
 from gendan.deals import conversion
-from gendan.fields import mapping
+from gendan.deals import selectors as deal_selectors
+from gendan.fields import layouts, mapping
+from gendan.fields import selectors as field_selectors
 from gendan.fields.choices import RecordType
 from gendan.fields.filters import page_filters
 from gendan.followups import selectors as activity_selectors
@@ -29,6 +32,7 @@ from gendan.ui.lists import (
     paginate_list,
     safe_next,
 )
+from gendan.ui.templatetags.gendan import local_name
 from gendan.web.exports import export_download
 from gendan.web.leads.forms import ConvertForm, DisqualifyForm, LeadForm, ReleaseForm
 
@@ -71,6 +75,7 @@ def lead_list(request):
             "owners": assignable_users(request.user),
             "statuses": LeadStatus.choices,
             "sources": LeadSource.choices,
+            "lead_forms": capture_selectors.form_options(),
             "orderings": ORDERINGS,
         },
     )
@@ -89,7 +94,12 @@ def lead_detail(request, lead_id: int):
     return render(
         request,
         "leads/lead_detail.html",
-        {"lead": lead, "events": list(timeline[:50]), "tasks": list(tasks[:20])},
+        {
+            "lead": lead,
+            "source_form": capture_selectors.source_form(lead=lead),
+            "events": list(timeline[:50]),
+            "tasks": list(tasks[:20]),
+        },
     )
 
 
@@ -183,39 +193,95 @@ def lead_disqualify(request, lead_id: int):
     )
 
 
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _convert_initial(request, lead, pipelines: list) -> dict:
+    """What the conversion dialog starts with: the names from the lead, a deal in the default
+    pipeline; when it is drawn again (another customer, pipeline, or no deal), what was typed
+    so far."""
+    ids = [p.pk for p in pipelines]
+    source = request.GET
+    if not source:
+        name = lead.company or lead.name
+        first = ids[0] if ids else None
+        return {"customer_name": name, "deal_name": name, "deal_pipeline_id": first}
+    initial = {k: (v if len(v) > 1 else v[0]) for k, v in source.lists()}
+    initial["create_deal"] = "create_deal" in source
+    chosen = _int(source.get("deal_pipeline_id"))
+    initial["deal_pipeline_id"] = chosen if chosen in ids else (ids[0] if ids else None)
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def lead_convert(request, lead_id: int):
-    lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+    """The conversion dialog: the new customer's, contact's and deal's custom fields with it
+    (their definitions read once for the whole dialog)."""
+    with field_selectors.reading_once():
+        lead = selectors.lead_get(actor=request.user, lead_id=lead_id)
+        form, carried = _convert_form(request, lead)
+        if request.method == "POST" and form.is_valid():
+            links = run_service(
+                form,
+                lambda: conversion.lead_convert(
+                    actor=request.user, lead_id=lead.pk, **form.service_kwargs()
+                ),
+            )
+            if links is not None:
+                messages.success(request, _("Lead converted."))
+                if links.get("deal_id"):
+                    return hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
+                return hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
+        return _convert_dialog(request, lead, form, carried)
+
+
+def _convert_form(request, lead) -> tuple[ConvertForm, dict]:
     customers = Customer.objects.visible_to(request.user).order_by("name")[:200]
+    pipelines = list(deal_selectors.pipeline_list(actor=request.user))  # the default one first
+    initial = _convert_initial(request, lead, pipelines)
+    pipeline_id = _int(request.POST.get("deal_pipeline_id")) if request.POST else None
+    pipeline_id = pipeline_id or initial["deal_pipeline_id"]
+    carried = mapping.carried(lead, actor=request.user)
     form = ConvertForm(
         request.POST or None,
         customers=customers,
-        initial={
-            "customer_name": lead.company or lead.name,
-            "deal_name": lead.company or lead.name,
+        initial=initial,
+        pipelines=[(p.pk, local_name(p)) for p in pipelines],
+        user=request.user,
+        carried=carried,
+        layouts={
+            "customer": layouts.read_once(request, RecordType.CUSTOMER),
+            "contact": layouts.read_once(request, RecordType.CONTACT),
+            "deal": layouts.read_once(request, RecordType.DEAL, pipeline_id),
         },
+        redraw_url=reverse("leads:convert", args=[lead.pk]),
     )
-    if request.method == "POST" and form.is_valid():
-        links = run_service(
-            form,
-            lambda: conversion.lead_convert(
-                actor=request.user, lead_id=lead.pk, **form.service_kwargs()
-            ),
-        )
-        if links is not None:
-            messages.success(request, _("Lead converted."))
-            if links.get("deal_id"):
-                return hx_redirect(reverse("deals:detail", args=[links["deal_id"]]))
-            return hx_redirect(reverse("customers:detail", args=[links["customer_id"]]))
-    return render_dialog(
+    return form, carried
+
+
+def _convert_dialog(request, lead, form: ConvertForm, carried: dict):
+    # What is carried into a field the dialog does not show (hidden by a layout, or a part
+    # not made here) is listed, so nothing is carried unseen.
+    shown = {(part, f.key) for part, sub in form.parts.items() for f in sub.custom_fields}
+    preview = mapping.carried_preview(lead, actor=request.user, values=carried)
+    return render(
         request,
-        form,
-        title=_("Convert lead"),
-        action=reverse("leads:convert", args=[lead.pk]),
-        submit=_("Convert"),
-        intro=_("Creates the customer and the contact from this lead, and a deal if you wish."),
-        carried=mapping.carried_preview(lead, actor=request.user),
+        "leads/_convert_dialog.html",
+        {
+            "form": form,
+            "title": _("Convert lead"),
+            "action": reverse("leads:convert", args=[lead.pk]),
+            "submit": _("Convert"),
+            "intro": _(
+                "Creates the customer and the contact from this lead, and a deal if you wish."
+            ),
+            "carried": [r for r in preview if (r["target_type"], r["key"]) not in shown],
+        },
     )
 
 

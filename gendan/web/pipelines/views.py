@@ -56,6 +56,7 @@ def stage_edit(request, stage_id: int):
             version=form.cleaned_data.get("version"),
         ),
         done_url=lambda saved: f"{reverse('pipeline_settings:list')}#stage-{saved.pk}",
+        reload=True,  # the dialog's own page, at the stage's row
         title=_("Edit the stage “%(stage)s”") % {"stage": local_name(stage)},
         action=reverse("pipeline_settings:stage_edit", args=[stage.pk]),
         intro=_(

@@ -92,7 +92,7 @@ def rule_create(request):
             "form": form,
             "title": _("New rule"),
             "settings_tab": "rules",
-            "picker": custom_field_picker(),
+            "picker": custom_field_picker(request.user),
         },
     )
 
@@ -124,7 +124,7 @@ def rule_edit(request, rule_id: int):
             "rule": rule,
             "title": _("Edit rule"),
             "settings_tab": "rules",
-            "picker": custom_field_picker(),
+            "picker": custom_field_picker(request.user),
         },
     )
 

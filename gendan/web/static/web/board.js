@@ -20,8 +20,14 @@
     });
   }
 
-  function placeCard(dealId, stageId) {
+  function placeCard(dealId, stageId, html) {
     var card = board().querySelector('[data-deal-id="' + dealId + '"]');
+    if (card && html) {  // the card drawn again, with the values the move dialog gave
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var drawn = holder.querySelector(".gd-deal-card");
+      if (drawn) { card.replaceWith(drawn); card = drawn; }
+    }
     var target = board().querySelector('.gd-cards[data-stage-id="' + stageId + '"]');
     if (card && target) { target.insertBefore(card, target.firstChild); card.classList.add("just-moved"); }
   }
@@ -82,7 +88,7 @@
 
   document.body.addEventListener("dealMoved", function (event) {
     var d = event.detail;
-    placeCard(d.deal_id, d.stage_id);
+    placeCard(d.deal_id, d.stage_id, d.card);
     updateTotals(d.columns);
     dialog.hide();
   });
