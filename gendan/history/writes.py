@@ -16,8 +16,9 @@ from gendan.history.choices import RecordKind, Via
 from gendan.history.models import FieldChange
 from gendan.org.system import recorded_actor
 
-# Bookkeeping that every write moves, never a change a person makes.
-UNTRACKED = frozenset({"version", "updated_at", "created_at"})
+# Bookkeeping that every write moves, never a change a person makes (`owned_since` follows
+# from the change of owner, which is kept).
+UNTRACKED = frozenset({"version", "updated_at", "created_at", "owned_since"})
 
 
 def record_kind(record: models.Model) -> str:
