@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gendan.org",
     "gendan.ui",
     "gendan.fields",
+    "gendan.history",
     "gendan.leads",
     "gendan.capture",
     "gendan.customers",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # `request.htmx`: whether htmx sent the request, and for which target.
     "django_htmx.middleware.HtmxMiddleware",
+    # Whether a write comes through the web app or the API, for the field history.
+    "gendan.history.context.ViaMiddleware",
     "gendan.core.middleware.ApiJsonErrorsMiddleware",
     "gendan.core.middleware.DomainErrorPagesMiddleware",
     # Last: turns a lock-out into its answer (the login page again, or the API's 429).

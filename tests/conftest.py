@@ -68,7 +68,7 @@ def seed_reference_data() -> None:
     """Roles and the default pipeline come from data migrations; idempotent."""
     from gendan.deals import services as deal_services
     from gendan.deals.models import Pipeline
-    from gendan.org.choices import DEFAULT_SCOPES, ROLE_NAMES_ZH, RoleCode
+    from gendan.org.choices import DEFAULT_SCOPES, EXPORTING_ROLES, ROLE_NAMES_ZH, RoleCode
     from gendan.org.models import Role
 
     for code in RoleCode:
@@ -78,6 +78,7 @@ def seed_reference_data() -> None:
                 "name": str(code.label),
                 "name_zh": ROLE_NAMES_ZH[code],
                 "scope": DEFAULT_SCOPES[code].value,
+                "may_export": code in EXPORTING_ROLES,
             },
         )
     if not Pipeline.objects.exists():

@@ -9,6 +9,7 @@ from django.utils import timezone
 from gendan.activities.choices import EventKind, SubjectType
 from gendan.activities.models import TimelineEvent
 from gendan.fields.values import changes as custom_changes
+from gendan.history import writes as history
 from gendan.org.models import User
 from gendan.org.system import recorded_actor
 
@@ -58,7 +59,9 @@ _CHANGE_KINDS = {
 
 
 def changes_record(subject, changes: dict, *, actor, tracked: tuple[str, ...] = ()) -> None:
-    """One event per significant change (owner, amount, status), one for the rest."""
+    """One event per significant change (owner, amount, status), one for the rest; and the
+    field history of every field the write changed (`history.writes`)."""
+    history.changes_record(subject, changes, actor=actor)
     events = []
     rest = {}
     for field, (old, new) in changes.items():

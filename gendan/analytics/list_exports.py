@@ -12,6 +12,10 @@ A CSV is streamed, read from the database `CHUNK` rows at a time (each chunk one
 users and stages joined), up to `CSV_LIMIT` rows; an XLSX is written in openpyxl's write-only
 mode and holds up to `XLSX_LIMIT` rows. A longer list is refused with a message saying so
 (ExportTooLarge, 422), before anything is read.
+
+An export is an audited act (org/audit.py): who, which list, with which filters, how many
+rows; only a role whose setting allows it may export (`can(actor, "export")`, else 403, and
+the refusal is kept too).
 """
 
 import csv
@@ -31,11 +35,13 @@ from openpyxl.styles import Font
 
 from gendan.analytics.export import CONTENT_TYPES, safe_cell
 from gendan.analytics.list_columns import LISTS, Column
-from gendan.core.errors import ValidationFailed
+from gendan.core.errors import PermissionDenied, ValidationFailed
 from gendan.fields.choices import FieldType
 from gendan.fields.display import label, shown_value
 from gendan.fields.selectors import visible_definitions
+from gendan.org import audit
 from gendan.org.models import User
+from gendan.org.permissions import can
 
 FORMATS = ("csv", "xlsx")
 CSV_LIMIT = 200_000
@@ -138,11 +144,13 @@ TOO_LARGE_CSV = gettext_lazy(
 )
 
 
-def check_size(export: Sheet, fmt: str) -> None:
-    """Refuse, before writing anything, a list longer than the format's limit (one query)."""
+def check_size(export: Sheet, fmt: str) -> int:
+    """Refuse, before writing anything, a list longer than the format's limit (one query);
+    the number of rows."""
     limit = XLSX_LIMIT if fmt == "xlsx" else CSV_LIMIT
-    if export.queryset.order_by()[: limit + 1].count() <= limit:
-        return
+    rows = export.queryset.order_by()[: limit + 1].count()
+    if rows <= limit:
+        return rows
     args = {"limit": f"{limit:,}", "format": fmt.upper(), "csv_limit": f"{CSV_LIMIT:,}"}
     message = (TOO_LARGE if fmt == "xlsx" else TOO_LARGE_CSV) % args
     raise ExportTooLarge(message, errors={"format": message})
@@ -231,11 +239,36 @@ def _streamed(export: Sheet):
     return pieces()
 
 
-def response(kind: str, fmt: str, *, actor, filters):
-    """The download of list `kind` in `fmt` (csv, xlsx) for `actor`."""
+def check_may_export(kind: str, *, actor, request=None) -> None:
+    """403 for a role that may not export (the refusal is kept in the audit log)."""
+    if not can(actor, "export"):
+        audit.export_refused(actor=actor, request=request, list_name=kind)
+        raise PermissionDenied(_("Your role may not export lists."))
+
+
+def filters_of(filters) -> dict:
+    """The filters an export was asked with, as the audit log keeps them."""
+    if hasattr(filters, "model_dump"):
+        values = filters.model_dump(mode="json", exclude_none=True)
+    else:
+        values = dict(filters or {})
+    return {key: value for key, value in values.items() if value not in ("", [], {})}
+
+
+def response(kind: str, fmt: str, *, actor, filters, request=None):
+    """The download of list `kind` in `fmt` (csv, xlsx) for `actor`, kept in the audit log."""
+    check_may_export(kind, actor=actor, request=request)
     fmt = check_format(fmt)
     export = sheet(kind, actor=actor, filters=filters)
-    check_size(export, fmt)
+    rows = check_size(export, fmt)
+    audit.export_recorded(
+        actor=actor,
+        request=request,
+        list_name=kind,
+        filters=filters_of(filters),
+        rows=rows,
+        fmt=fmt,
+    )
     filename = f"{export.name}-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         answer = StreamingHttpResponse(_streamed(export), content_type=CONTENT_TYPES["csv"])

@@ -3,6 +3,7 @@ from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
 from gendan.api.exports import EXPORT_DOC, ExportParams, export
+from gendan.api.history import HISTORY_DOC, history
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.customers import selectors, services
@@ -18,6 +19,7 @@ from gendan.customers.schemas import (
     CustomerOut,
     CustomerPatch,
 )
+from gendan.history.schemas import FieldChangeOut
 from gendan.org.schemas import DuplicatesConflictOut
 from gendan.sales.selectors.visits import visit_figures
 
@@ -129,3 +131,21 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 def contact_delete(request: HttpRequest, contact_id: int):
     services.contact_delete(actor=actor(request), contact_id=contact_id)
     return Status(204, None)
+
+
+@customers_router.get(
+    "/{customer_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC
+)
+def customer_history(request: HttpRequest, customer_id: int, page: PageParams = Query(...)):
+    return history(
+        request, selectors.customer_get(actor=actor(request), customer_id=customer_id), page
+    )
+
+
+@contacts_router.get(
+    "/{contact_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC
+)
+def contact_history(request: HttpRequest, contact_id: int, page: PageParams = Query(...)):
+    return history(
+        request, selectors.contact_get(actor=actor(request), contact_id=contact_id), page
+    )

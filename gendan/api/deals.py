@@ -3,6 +3,7 @@ from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
 from gendan.api.exports import EXPORT_DOC, ExportParams, export
+from gendan.api.history import HISTORY_DOC, history
 from gendan.core.errors import NotFound
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import ErrorOut, Page, patch_data
@@ -26,6 +27,7 @@ from gendan.deals.schemas import (
     StageOut,
     StagePatch,
 )
+from gendan.history.schemas import FieldChangeOut
 from gendan.sales.schemas.contracts import ContractFromDealIn, ContractOut
 from gendan.sales.selectors import contracts as contract_selectors
 from gendan.sales.services import contracts as contract_services
@@ -226,3 +228,8 @@ def deal_contract_create(request: HttpRequest, deal_id: int, payload: ContractFr
     return Status(
         201, contract_selectors.contract_get(actor=actor(request), contract_id=contract.pk)
     )
+
+
+@deals_router.get("/{deal_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC)
+def deal_history(request: HttpRequest, deal_id: int, page: PageParams = Query(...)):
+    return history(request, selectors.deal_get(actor=actor(request), deal_id=deal_id), page)

@@ -38,4 +38,6 @@ class ExportParams(Schema):
 
 
 def export(request: HttpRequest, kind: str, filters, params: ExportParams):
-    return list_exports.response(kind, params.format, actor=actor(request), filters=filters)
+    return list_exports.response(
+        kind, params.format, actor=actor(request), filters=filters, request=request
+    )

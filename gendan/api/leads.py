@@ -3,11 +3,13 @@ from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
 from gendan.api.exports import EXPORT_DOC, ExportParams, export
+from gendan.api.history import HISTORY_DOC, history
 from gendan.capture import selectors as capture_selectors
 from gendan.capture.schemas import LeadCreatedOut, LeadWithFormOut
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
 from gendan.deals import conversion
+from gendan.history.schemas import FieldChangeOut
 from gendan.leads import pool, selectors, services
 from gendan.leads.schemas import (
     ConvertIn,
@@ -55,6 +57,11 @@ def lead_create(request: HttpRequest, payload: LeadIn):
 def lead_detail(request: HttpRequest, lead_id: int):
     lead = selectors.lead_get(actor=actor(request), lead_id=lead_id)
     return capture_selectors.with_source_form(lead)
+
+
+@router.get("/{lead_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC)
+def lead_history(request: HttpRequest, lead_id: int, page: PageParams = Query(...)):
+    return history(request, selectors.lead_get(actor=actor(request), lead_id=lead_id), page)
 
 
 @router.patch("/{lead_id}", response=LeadWithFormOut)

@@ -21,6 +21,7 @@ from gendan.api.activities import (
 )
 from gendan.api.alerts import alerts_router
 from gendan.api.analytics import reports_router, targets_router
+from gendan.api.audit import router as audit_router
 from gendan.api.auth import AUTH
 from gendan.api.channels import chat_channels_router, preferences_router
 from gendan.api.customers import contacts_router, customers_router
@@ -80,6 +81,7 @@ api.add_router("/me/notification-preferences", preferences_router)
 api.add_router("/users", users_router)
 api.add_router("/teams", teams_router)
 api.add_router("/roles", roles_router)
+api.add_router("/audit-log", audit_router)
 api.add_router("/pipelines", pipelines_router)
 api.add_router("/leads", leads_router)
 api.add_router("/lead-forms", lead_forms_router)

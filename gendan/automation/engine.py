@@ -30,6 +30,8 @@ from gendan.automation.choices import TIME_TRIGGERS, RunOutcome, TriggerType
 from gendan.automation.models import Rule, RuleRun
 from gendan.automation.rule_objects import model_for
 from gendan.fields.selectors import reading_once
+from gendan.history import context as history_context
+from gendan.history.choices import Via
 
 logger = logging.getLogger("gendan.automation")
 
@@ -100,7 +102,7 @@ def _run_actions(rule: Rule, run: RuleRun, ctx: RunContext) -> None:
         run_action, _preview = actions.get(kind)
         ctx.step = i
         try:
-            with transaction.atomic():
+            with transaction.atomic(), history_context.within(Via.AUTOMATION):
                 results.append({"type": kind, **run_action(ctx, action)})
         except Exception as exc:  # any failure is the run's outcome, never the caller's
             logger.warning("Rule %s action %s failed: %s", rule.pk, kind, exc)

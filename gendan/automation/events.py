@@ -4,9 +4,15 @@ Subscribed when the app is ready (apps.py)."""
 
 from gendan.automation import engine, risk
 from gendan.automation.records import object_of
+from gendan.history import context as history_context
+from gendan.history.choices import Via
 
 
 def on_event(record, trigger: str, event: dict) -> None:
-    if trigger == "activity_logged":
-        risk.after_follow_up(record._meta.model_name, record.pk)
-    engine.handle_event(obj=object_of(record), record_id=record.pk, trigger=trigger, event=event)
+    # What automation writes is its own, even inside the request that caused the event.
+    with history_context.within(Via.AUTOMATION):
+        if trigger == "activity_logged":
+            risk.after_follow_up(record._meta.model_name, record.pk)
+        engine.handle_event(
+            obj=object_of(record), record_id=record.pk, trigger=trigger, event=event
+        )

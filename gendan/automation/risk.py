@@ -37,6 +37,7 @@ from gendan.customers.models import Customer
 from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
 from gendan.deals.totals import deals_changed
+from gendan.history import writes as history
 
 logger = logging.getLogger("gendan.automation.risk")
 
@@ -90,6 +91,7 @@ def _store(record, level: str, reasons: list[dict], *, at: datetime) -> bool:
     if isinstance(record, Deal):
         deals_changed()  # the board may be filtered by risk
     if old_level != level:
+        history.changes_record(record, {"risk_level": (old_level, level)}, actor=None, at=at)
         event_record(
             record,
             EventKind.UPDATED,

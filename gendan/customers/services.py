@@ -14,6 +14,7 @@ from gendan.customers.duplicates import CONTACT, CUSTOMER, contact_keys, custome
 from gendan.customers.models import Contact, Customer
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
+from gendan.history import writes as history
 from gendan.org import duplicates
 from gendan.org.choices import DuplicateRecord
 from gendan.org.scoping import check_assignable
@@ -93,8 +94,9 @@ def customer_delete(*, actor, customer_id: int) -> None:
     customer.delete()
 
 
-def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at) -> None:
-    """After a follow-up on the customer or one of its deals."""
+def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at, actor=None) -> None:
+    """After a follow-up on the customer or one of its deals (its next follow-up is history;
+    the moment of the last activity is the follow-up's own)."""
     customer = Customer.objects.only("last_activity_at", "next_follow_up_at").get(pk=customer_id)
     fields = {}
     if customer.last_activity_at is None or occurred_at > customer.last_activity_at:
@@ -103,12 +105,21 @@ def customer_touch(customer_id: int, *, occurred_at, next_follow_up_at) -> None:
         fields["next_follow_up_at"] = next_follow_up_at
     if fields:
         Customer.objects.filter(pk=customer_id).update(**fields)
+        if "next_follow_up_at" in fields:
+            change = (customer.next_follow_up_at, fields["next_follow_up_at"])
+            history.changes_record(customer, {"next_follow_up_at": change}, actor=actor)
 
 
-def _unset_other_primaries(contact: Contact) -> None:
-    Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(
-        pk=contact.pk
-    ).update(is_primary=False)
+def _unset_other_primaries(contact: Contact, *, actor) -> None:
+    """Before `contact` is saved as the primary one: the customer's other primary is no more
+    (one per customer, a constraint), and its history says so."""
+    others = Contact.objects.filter(customer_id=contact.customer_id, is_primary=True)
+    if contact.pk is not None:
+        others = others.exclude(pk=contact.pk)
+    previous = list(others.only("pk"))
+    if previous:
+        others.update(is_primary=False)
+        history.many_record([(c, {"is_primary": (True, False)}) for c in previous], actor=actor)
 
 
 @transaction.atomic
@@ -127,7 +138,7 @@ def contact_create(*, actor, data: dict, duplicates_mode: str = duplicates.BLOCK
     contact = Contact(**data, **key_columns(DuplicateRecord.CONTACT, keys))
     contact.duplicates = found
     if contact.is_primary:
-        Contact.objects.filter(customer=customer, is_primary=True).update(is_primary=False)
+        _unset_other_primaries(contact, actor=actor)
     contact.save()
     event_record(
         customer,
@@ -170,8 +181,9 @@ def contact_update(
         actor=actor, record=contact, source=CONTACT, keys=keys, before=before, mode=duplicates_mode
     )
     if contact.is_primary and ("is_primary" in changes or "customer_id" in changes):
-        _unset_other_primaries(contact)
+        _unset_other_primaries(contact, actor=actor)
     save_changes(contact, {**changes, **key_changes})
+    history.changes_record(contact, changes, actor=actor)
     return contact
 
 

@@ -18,6 +18,7 @@ from gendan.deals import services as deal_services
 from gendan.deals.models import Deal
 from gendan.fields import mapping
 from gendan.fields.choices import RecordType
+from gendan.history import writes as history
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead
 
@@ -133,6 +134,13 @@ def _new_deal(
 def _mark_converted(actor, lead: Lead, target: Customer, contact, deal) -> dict:
     now = timezone.now()
     old_status = lead.status
+    changes = {
+        "status": (old_status, LeadStatus.CONVERTED),
+        "converted_at": (lead.converted_at, now),
+        "customer_id": (lead.customer_id, target.pk),
+        "contact_id": (lead.contact_id, contact.pk if contact else None),
+        "deal_id": (lead.deal_id, deal.pk if deal else None),
+    }
     lead.status = LeadStatus.CONVERTED
     lead.converted_at = now
     lead.customer, lead.contact, lead.deal = target, contact, deal
@@ -141,6 +149,7 @@ def _mark_converted(actor, lead: Lead, target: Customer, contact, deal) -> dict:
         update_fields=["status", "converted_at", "customer", "contact", "deal", "version"]
         + ["updated_at"]
     )
+    history.changes_record(lead, changes, actor=actor, at=now)
     links = {
         "lead_id": lead.pk,
         "customer_id": target.pk,

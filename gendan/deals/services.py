@@ -27,6 +27,7 @@ from gendan.deals.models import (
 from gendan.deals.totals import deals_changed
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
+from gendan.history import writes as history
 from gendan.leads.models import Lead
 from gendan.org.models import User
 from gendan.org.permissions import can
@@ -363,6 +364,8 @@ MOVE_FIELDS = (
     "version",
     "updated_at",
 )
+# The fields of a move that the deal's history keeps (the stage as its id).
+MOVED = ("stage_id", "stage_entered_at", "lost_reason", "status", "closed_at", "next_follow_up_at")
 
 
 def _move_events(actor, deal: Deal, old_stage: Stage, old_status: str, *, at, seconds: int):
@@ -398,6 +401,7 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
         return deal
     lost_reason = _check_move(actor, deal, stage, lost_reason)
     old_stage, old_status = deal.stage, deal.status
+    before = {name: getattr(deal, name) for name in MOVED}
     now = timezone.now()
     seconds = max(0, int((now - deal.stage_entered_at).total_seconds()))
     StageChange.objects.create(
@@ -416,6 +420,9 @@ def _move(*, actor, deal: Deal, stage_id: int, lost_reason: str | None) -> Deal:
         deal.next_follow_up_at = None  # a closed deal has nothing left to follow up
     deal.version += 1
     deal.save(update_fields=list(MOVE_FIELDS))
+    history.changes_record(
+        deal, {name: (before[name], getattr(deal, name)) for name in MOVED}, actor=actor, at=now
+    )
     deals_changed()
     _move_events(actor, deal, old_stage, old_status, at=now, seconds=seconds)
     emit(
@@ -481,7 +488,8 @@ def collaborator_remove(*, actor, deal_id: int, user_id: int) -> None:
     event_record(deal, EventKind.COLLABORATOR_REMOVED, actor=actor, data={"user_id": user_id})
 
 
-def deal_touch(deal: Deal, *, occurred_at, next_follow_up_at) -> None:
+def deal_touch(deal: Deal, *, occurred_at, next_follow_up_at, actor=None) -> None:
+    """After a follow-up: the last activity, and the next follow-up (which is history)."""
     fields = {}
     if deal.last_activity_at is None or occurred_at > deal.last_activity_at:
         fields["last_activity_at"] = occurred_at
@@ -489,3 +497,6 @@ def deal_touch(deal: Deal, *, occurred_at, next_follow_up_at) -> None:
         fields["next_follow_up_at"] = next_follow_up_at
     if fields:
         Deal.objects.filter(pk=deal.pk).update(**fields)
+        if "next_follow_up_at" in fields:
+            change = (deal.next_follow_up_at, fields["next_follow_up_at"])
+            history.changes_record(deal, {"next_follow_up_at": change}, actor=actor)

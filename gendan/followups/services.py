@@ -65,12 +65,12 @@ def _touch_subject(subject, *, occurred_at, next_follow_up_at, actor=None) -> No
         )
     elif isinstance(subject, Deal):
         deal_services.deal_touch(
-            subject, occurred_at=occurred_at, next_follow_up_at=next_follow_up_at
+            subject, occurred_at=occurred_at, next_follow_up_at=next_follow_up_at, actor=actor
         )
     customer_id = _customer_id_of(subject)
     if customer_id:
         customer_services.customer_touch(
-            customer_id, occurred_at=occurred_at, next_follow_up_at=next_follow_up_at
+            customer_id, occurred_at=occurred_at, next_follow_up_at=next_follow_up_at, actor=actor
         )
 
 

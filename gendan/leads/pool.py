@@ -20,6 +20,7 @@ from gendan.activities.choices import EventKind
 from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gendan.core.versioning import lock_for_update
+from gendan.history import writes as history
 from gendan.leads.choices import LeadStatus
 from gendan.leads.models import Lead, LeadPoolEvent
 from gendan.org.choices import Scope
@@ -92,12 +93,18 @@ def cooling_until(*, user, lead_id: int, at: datetime | None = None) -> datetime
 
 
 def _enter_pool(lead: Lead, *, actor, reason: str, at: datetime) -> Lead:
-    """Put a locked, checked lead into the pool: flags, history row, timeline event."""
+    """Put a locked, checked lead into the pool: flags, history rows, timeline event."""
+    changes = {
+        "in_pool": (lead.in_pool, True),
+        "pool_entered_at": (lead.pool_entered_at, at),
+        "pool_reason": (lead.pool_reason, reason[:255]),
+    }
     lead.in_pool = True
     lead.pool_entered_at = at
     lead.pool_reason = reason[:255]
     lead.version += 1
     lead.save(update_fields=["in_pool", "pool_entered_at", "pool_reason", "version", "updated_at"])
+    history.changes_record(lead, changes, actor=actor, at=at)
     # `user` is the owner who lost the lead: the cooling period applies to them.
     LeadPoolEvent.objects.create(
         lead=lead, user_id=lead.owner_id, action=LeadPoolEvent.Action.RELEASED, reason=reason, at=at
@@ -182,6 +189,13 @@ def lead_claim(*, actor, lead_id: int) -> Lead:
     LeadPoolEvent.objects.create(
         lead_id=lead_id, user=actor, action=LeadPoolEvent.Action.CLAIMED, at=now
     )
+    claimed = {
+        "in_pool": (True, False),
+        "owner_id": (lead.owner_id, actor.pk),
+        "pool_entered_at": (lead.pool_entered_at, None),
+        "pool_reason": (lead.pool_reason, ""),
+    }
+    history.changes_record(lead, claimed, actor=actor, at=now)
     event_record(
         lead,
         EventKind.OWNER_CHANGED,

@@ -13,6 +13,7 @@ from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
+from gendan.history import writes as history
 from gendan.leads.choices import LeadStatus
 from gendan.leads.duplicates import SOURCE, key_columns, lead_keys
 from gendan.leads.models import Lead
@@ -162,6 +163,12 @@ def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at, actor=None) -> Non
     if lead.status == LeadStatus.NEW:
         fields["status"] = LeadStatus.CONTACTED
     if fields:
+        # The moments of contact are the follow-ups' own; the rest is the lead's history.
+        changes = {
+            key: (getattr(lead, key), value)
+            for key, value in fields.items()
+            if key in ("status", "next_follow_up_at")
+        }
         for key, value in fields.items():
             setattr(lead, key, value)
         lead.version += 1
@@ -169,6 +176,7 @@ def lead_touch(lead: Lead, *, occurred_at, next_follow_up_at, actor=None) -> Non
         Lead.objects.filter(pk=lead.pk).update(
             **fields, version=lead.version, updated_at=lead.updated_at
         )
+        history.changes_record(lead, changes, actor=actor, at=lead.updated_at)
     if "status" in fields:
         event_record(
             lead,

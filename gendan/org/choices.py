@@ -69,3 +69,31 @@ DUPLICATE_FIELDS = {
     DuplicateRecord.CUSTOMER: (DuplicateField.COMPANY,),
     DuplicateRecord.CONTACT: (DuplicateField.PHONE, DuplicateField.EMAIL),
 }
+
+
+class AuditKind(models.TextChoices):
+    """What the administrators' audit log records (org/audit.py)."""
+
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
+    LOCKOUT = "lockout", _("Locked out")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    EXPORT = "export", _("Export")
+    EXPORT_REFUSED = "export_refused", _("Export refused")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    USER_CREATED = "user_created", _("User created")
+    USER_CHANGED = "user_changed", _("User's role or team changed")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
+
+
+class AuditVia(models.TextChoices):
+    WEB = "web", _("Web app")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin site")
+    COMMAND = "command", _("Command")
+
+
+# Roles that may export lists when the organisation is set up (Role.may_export; see
+# docs/audit.md): the administrators, the sales managers and sales operations.
+EXPORTING_ROLES = frozenset({RoleCode.ADMIN, RoleCode.SM, RoleCode.OPS})

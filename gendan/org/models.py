@@ -4,10 +4,19 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.models import TimeStampedModel
-from gendan.org.choices import DuplicateAction, DuplicateField, DuplicateRecord, RoleCode, Scope
+from gendan.org.choices import (
+    AuditKind,
+    AuditVia,
+    DuplicateAction,
+    DuplicateField,
+    DuplicateRecord,
+    RoleCode,
+    Scope,
+)
 
 
 class Role(TimeStampedModel):
@@ -15,6 +24,8 @@ class Role(TimeStampedModel):
     name = models.CharField(max_length=64)
     name_zh = models.CharField(max_length=64, blank=True)
     scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.OWN)
+    # Whether members may export lists (CSV / XLSX): a setting, changed by an administrator.
+    may_export = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
@@ -133,3 +144,36 @@ class DuplicateRule(models.Model):
                 fields=["record_type", "field"], name="org_duplicate_rule_record_field"
             )
         ]
+
+
+class AuditEntry(models.Model):
+    """One act the administrators' audit log keeps: a sign-in (or a failed one, a lock-out),
+    an API token issued, an export, a change of a role, of a user's role or team, a user
+    created or deactivated. Written by the services (org/audit.py), never changed after."""
+
+    kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    # Who acted (None: nobody signed in, such as a failed sign-in, or the system).
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The name typed at a sign-in, or the actor's at the time.
+    username = models.CharField(max_length=150, blank=True)
+    # The user the act was about (the one created, changed or deactivated).
+    target_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(max_length=8, choices=AuditVia.choices, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"]),
+            models.Index(fields=["kind", "-at"]),
+            models.Index(fields=["actor", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username}"

@@ -36,18 +36,34 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_duplicates": frozenset({ADMIN}),
     # Confirm, correct and void any payment (others only the ones they recorded).
     "administer_payments": frozenset({ADMIN, OPS, SM}),
+    # Read the audit log (sign-ins, exports, role and user changes).
+    "read_audit_log": frozenset({ADMIN}),
 }
 
 # The roles whose members see the pool of their own team.
 POOL_ROLES = PERMISSIONS["work_pool"]
 
+# Actions whose roles an administrator chooses: the action → the role's field that says so
+# (set per role on the roles' settings, `PATCH /api/v1/roles/{id}`). A superuser may always.
+ROLE_SETTINGS: dict[str, str] = {
+    # Export a list (CSV / XLSX) of the records one sees.
+    "export": "may_export",
+}
+
 
 def can(user, action: str) -> bool:
-    """Whether `user` may take `action` (a key of PERMISSIONS)."""
-    allowed = PERMISSIONS[action]
-    return user is not None and getattr(user, "role_code", None) in allowed
+    """Whether `user` may take `action` (a key of PERMISSIONS or ROLE_SETTINGS)."""
+    if user is None:
+        return False
+    setting = ROLE_SETTINGS.get(action)
+    if setting is not None:
+        if getattr(user, "is_superuser", False):
+            return True
+        role = user.role if getattr(user, "role_id", None) else None
+        return bool(role is not None and getattr(role, setting))
+    return getattr(user, "role_code", None) in PERMISSIONS[action]
 
 
 def allowed_actions(user) -> dict[str, bool]:
     """Each action with whether `user` may take it, for templates: `{% if can.open_settings %}`."""
-    return {action: can(user, action) for action in PERMISSIONS}
+    return {action: can(user, action) for action in (*PERMISSIONS, *ROLE_SETTINGS)}

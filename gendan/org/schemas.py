@@ -1,12 +1,20 @@
 from datetime import datetime
+from typing import Annotated
 
 from django.db.models import Q
-from ninja import Schema
+from ninja import FilterLookup, Schema
 from pydantic import Field
 
-from gendan.core.filters import ListFilter
+from gendan.core.filters import ListFilter, Since, Until
 from gendan.core.schemas import Email, ErrorOut, InputSchema, Phone
-from gendan.org.choices import DuplicateAction, DuplicateField, DuplicateRecord, Scope
+from gendan.org.choices import (
+    AuditKind,
+    AuditVia,
+    DuplicateAction,
+    DuplicateField,
+    DuplicateRecord,
+    Scope,
+)
 
 
 class TokenIn(InputSchema):
@@ -33,6 +41,8 @@ class RoleOut(Schema):
     name: str
     name_zh: str
     scope: Scope
+    # Whether the role's members may export lists (CSV / XLSX).
+    may_export: bool
     version: int
 
 
@@ -40,6 +50,7 @@ class RolePatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=64)
     name_zh: str | None = Field(None, max_length=64)
     scope: Scope | None = None
+    may_export: bool | None = None
     version: int | None = None
 
 
@@ -199,3 +210,37 @@ class DuplicateGroupsOut(Schema):
 
     items: list[DuplicateGroupOut]
     next: str | None
+
+
+# The audit log ---------------------------------------------------------------------------
+
+
+class AuditFilter(ListFilter):
+    kind: AuditKind | None = None
+    actor_id: int | None = None
+    # The name typed at a sign-in, or the actor's (exact).
+    username: str | None = None
+    since: Annotated[Since, FilterLookup("at__gte")] = None
+    until: Annotated[Until, FilterLookup("at__lt")] = None
+
+
+class AuditEntryOut(Schema):
+    id: int
+    kind: AuditKind
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    username: str
+    target_user_id: int | None
+    target_user_name: str | None
+    via: AuditVia | str
+    address: str | None
+    data: dict
+
+    @staticmethod
+    def resolve_actor_name(obj):
+        return obj.actor.name if obj.actor_id else None
+
+    @staticmethod
+    def resolve_target_user_name(obj):
+        return obj.target_user.name if obj.target_user_id else None

@@ -20,6 +20,8 @@ from gendan.core.errors import (
     ValidationFailed,
 )
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.org import audit
+from gendan.org.choices import AuditKind
 from gendan.org.lockout import lockout_message, log_lockout
 from gendan.org.models import ApiToken, Role, Team, User
 from gendan.org.people import people_changed
@@ -34,13 +36,20 @@ def require_admin(actor) -> None:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new random token (256 bits); the clear text is returned once and never stored."""
+def token_create(*, user: User, name: str = "", request=None) -> tuple[ApiToken, str]:
+    """A new random token (256 bits); the clear text is returned once and never stored.
+    The audit log keeps that it was issued (by the API's sign-in, or `gendan token`)."""
     if not user.is_active:
         raise PermissionDenied(_("This account is deactivated."))
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name[:80], key_hash=ApiToken.hash_key(key), prefix=key[:8]
+    )
+    audit.audit_record(
+        kind=AuditKind.TOKEN_ISSUED,
+        actor=user,
+        request=request,
+        data={"token_id": token.pk, "name": token.name, "prefix": token.prefix},
     )
     return token, key
 
@@ -50,6 +59,7 @@ def token_login(*, request, username: str, password: str, name: str = "") -> str
     counted per address and account (org/lockout.py), as on the login page."""
     user = authenticate(request, username=username, password=password)
     if user is None:
+        audit.sign_in_failed(request=request, username=username)
         if getattr(request, "axes_locked_out", False):
             minutes = log_lockout(request, username)
             raise TooManyRequests(lockout_message(minutes), retry_after=minutes * 60)
@@ -57,7 +67,9 @@ def token_login(*, request, username: str, password: str, name: str = "") -> str
             _("Wrong username or password."),
             errors={"password": _("Wrong username or password.")},
         )
-    _token, key = token_create(user=user, name=name or "api")
+    with transaction.atomic():
+        audit.sign_in_recorded(request=request, user=user)
+        _token, key = token_create(user=user, name=name or "api", request=request)
     return key
 
 
@@ -122,6 +134,12 @@ def user_create(*, actor: User, data: dict) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save()
+    audit.audit_record(
+        kind=AuditKind.USER_CREATED,
+        actor=actor,
+        target_user=user,
+        data={"username": user.username, "role_id": user.role_id, "team_id": user.team_id},
+    )
     people_changed()
     return user
 
@@ -167,6 +185,7 @@ def user_update(*, actor: User, user_id: int, data: dict, version: int | None = 
         user.set_password(password)
         changes["password"] = (None, None)
     save_changes(user, changes)
+    audit.user_changes_recorded(actor=actor, user=user, changes=changes)
     people_changed()
     if "is_active" in changes and not user.is_active:
         _end_sessions(user)
@@ -246,5 +265,7 @@ def team_delete(*, actor: User, team_id: int) -> None:
 def role_update(*, actor: User, role_id: int, data: dict, version: int | None = None) -> Role:
     require_admin(actor)
     role = lock_for_update(Role.objects.all(), role_id, expected_version=version)
-    save_changes(role, apply_changes(role, data))
+    changes = apply_changes(role, data)
+    save_changes(role, changes)
+    audit.role_changes_recorded(actor=actor, role=role, changes=changes)
     return role

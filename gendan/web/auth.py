@@ -1,5 +1,6 @@
 """Log in and change a password. Failed logins are limited by django-axes (org/lockout.py):
-here only the page a locked-out person sees."""
+here only the page a locked-out person sees. Each sign-in, failed sign-in and lock-out is
+kept in the audit log (org/audit.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gendan.org import audit
 from gendan.org import services as org_services
 from gendan.org.lockout import lockout_message, log_lockout
 
@@ -33,6 +35,17 @@ def lockout_response(request, original_response=None, credentials=None):
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.sign_in_recorded(request=self.request, user=form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "")
+        if username or self.request.POST.get("password"):
+            audit.sign_in_failed(request=self.request, username=username)
+        return super().form_invalid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -10,6 +10,7 @@ import pytest
 
 from gendan.deals.models import Deal
 from gendan.fields import services as field_services
+from gendan.org import services as org_services
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, LeadFactory, UserFactory
 
@@ -30,6 +31,8 @@ BUDGET = {
 def test_a_mapped_value_is_carried_and_the_list_exports(new_page, screenshot_dir):
     admin = UserFactory(username="wang.admin", role_code="admin", display_name="王管理")
     rep = UserFactory(username="sun.li", role_code="ae", display_name="孙丽")
+    # sales consultants may export here (a role setting, off for them by default)
+    org_services.role_update(actor=admin, role_id=rep.role_id, data={"may_export": True})
     for record_type in ("lead", "deal"):
         field_services.field_create(actor=admin, data={**BUDGET, "record_type": record_type})
     lead = LeadFactory(owner=rep, name="陈晨", company="华东制造", custom={"budget_range": "big"})

@@ -34,6 +34,25 @@ CEILINGS = {
     "reports:dashboard": 50,  # 44
     "reports:mine": 45,  # 37
     "reports:weekly": 45,  # 41: this week and the one before
+    # an export: the default and one INSERT, its entry in the audit log (9 for a manager)
+    **{
+        f"/{resource}/export": DEFAULT_CEILING["api"] + 1
+        for resource in ("leads", "customers", "contacts", "deals", "contracts", "tasks")
+    },
+    # 9 for a manager: the record through its scope, the custom fields, the count, the page,
+    # then one query per kind of record its values name (users, stages, customers...)
+    **{
+        f"/{resource}/{{{key}}}/history": 10
+        for resource, key in (
+            ("leads", "lead_id"),
+            ("customers", "customer_id"),
+            ("contacts", "contact_id"),
+            ("deals", "deal_id"),
+            ("contracts", "contract_id"),
+            ("payment-plans", "plan_id"),
+            ("payments", "payment_id"),
+        )
+    },
 }
 
 # Routes a reader may not open: they answer 403 or 404 (or redirect) to that reader.
@@ -56,6 +75,8 @@ ADMIN_ONLY = {
     "lead_forms:create",
     "lead_forms:edit",
     "duplicates:rules",
+    "/audit-log",
+    "settings:audit_log",
 }
 RULE_READERS_ONLY = {  # administrators, sales managers and operations
     "/alerts",

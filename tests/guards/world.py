@@ -96,6 +96,10 @@ class World:
         self.stages = {s.name: s for s in default_pipeline().stages.all()}
         self.product = ProductFactory()
         self.ids: dict[str, int] = {}
+        # the rep's exports are measured too: sales consultants may export in this world
+        org_services.role_update(
+            actor=self.admin, role_id=self.rep.role_id, data={"may_export": True}
+        )
         self.focus = self._make_focus()
 
     def _make_focus(self) -> dict:
@@ -221,6 +225,7 @@ class World:
             self._grow_collaboration(i, deal, contract)
             self._grow_focus_records(i)
             self._grow_focus_money(i)
+            self._grow_focus_history(i)
             self._grow_settings(i)
         self._refresh_ids()
 
@@ -470,6 +475,27 @@ class World:
                 "contract_id": contract.pk,
                 "satisfaction": 5,
             },
+        )
+
+    def _grow_focus_history(self, i: int):
+        """Changes to the focus lead, customer, contact and first payment, for their history
+        (each a built-in field and a user field whose name a page looks up)."""
+        f, rep = self.focus, self.rep
+        custom = {"champion": self.last_user.pk if i % 2 else rep.pk}
+        lead_services.lead_update(
+            actor=rep, lead_id=f["lead"].pk, data={"title": f"Buyer {i}", "custom": custom}
+        )
+        customer_services.customer_update(
+            actor=rep,
+            customer_id=f["customer"].pk,
+            data={"region": f"Region {i}", "custom": custom},
+        )
+        customer_services.contact_update(
+            actor=rep, contact_id=f["contact"].pk, data={"title": f"Head {i}", "custom": custom}
+        )
+        payment = Payment.objects.filter(contract=f["contract"]).earliest("id")
+        payment_services.payment_update(
+            actor=rep, payment_id=payment.pk, data={"reference": f"TX-{i}"}
         )
 
     def _make_fields(self) -> list:

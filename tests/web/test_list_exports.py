@@ -12,8 +12,16 @@ from openpyxl import load_workbook
 
 from gendan.analytics import list_exports
 from gendan.fields import services as field_services
+from gendan.org import services as org_services
 from tests.contracts.conftest import active_contract
-from tests.factories import ContactFactory, CustomerFactory, DealFactory, LeadFactory, TaskFactory
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    DealFactory,
+    LeadFactory,
+    TaskFactory,
+    role,
+)
 
 EN = {"Accept-Language": "en"}
 GRADE = {
@@ -27,6 +35,13 @@ GRADE = {
         {"value": "b", "label_zh": "乙", "label_en": "Grade B"},
     ],
 }
+
+
+@pytest.fixture(autouse=True)
+def reps_may_export(org):
+    """These tests read the exports of a sales consultant (scope own): the organisation lets
+    the role export (by default it may not; tests/history/test_audit.py)."""
+    org_services.role_update(actor=org.admin, role_id=role("ae").pk, data={"may_export": True})
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@ from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
 from gendan.api.exports import EXPORT_DOC, ExportParams, export
+from gendan.api.history import HISTORY_DOC, history
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
+from gendan.history.schemas import FieldChangeOut
 from gendan.sales.schemas.contracts import (
     AcceptIn,
     ActivateIn,
@@ -110,3 +112,12 @@ def contract_terminate(request: HttpRequest, contract_id: int, payload: Terminat
         version=expected_version(request, payload.version),
     )
     return _out(request, contract_id)
+
+
+@router.get("/{contract_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC)
+def contract_history(request: HttpRequest, contract_id: int, page: PageParams = Query(...)):
+    return history(
+        request,
+        contract_selectors.contract_get(actor=actor(request), contract_id=contract_id),
+        page,
+    )

@@ -2,8 +2,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gendan.api.auth import actor, expected_version
+from gendan.api.history import HISTORY_DOC, history
 from gendan.core.pagination import PageParams, paginate
 from gendan.core.schemas import Page, patch_data
+from gendan.history.schemas import FieldChangeOut
 from gendan.sales.schemas.payments import (
     PaymentFilter,
     PaymentIn,
@@ -99,3 +101,17 @@ def payment_delete(request: HttpRequest, payment_id: int):
     """Administrators, sales operations and sales managers only; allocations are reversed."""
     payment_services.payment_delete(actor=actor(request), payment_id=payment_id)
     return Status(204, None)
+
+
+@plans_router.get("/{plan_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC)
+def plan_history(request: HttpRequest, plan_id: int, page: PageParams = Query(...)):
+    return history(request, payment_selectors.plan_get(actor=actor(request), plan_id=plan_id), page)
+
+
+@payments_router.get(
+    "/{payment_id}/history", response=Page[FieldChangeOut], description=HISTORY_DOC
+)
+def payment_history(request: HttpRequest, payment_id: int, page: PageParams = Query(...)):
+    return history(
+        request, payment_selectors.payment_get(actor=actor(request), payment_id=payment_id), page
+    )

@@ -20,6 +20,7 @@ from gendan.deals.choices import DealStatus
 from gendan.deals.models import Deal
 from gendan.fields import values as custom_values
 from gendan.fields.choices import RecordType
+from gendan.history import writes as history
 from gendan.org.models import User
 from gendan.org.scoping import check_assignable
 from gendan.sales.choices import ContractStatus
@@ -223,10 +224,15 @@ def contract_delete(*, actor, contract_id: int) -> None:
     contract.delete()
 
 
-def _set_status(contract: Contract, status: str, **fields) -> None:
+def _set_status(contract: Contract, status: str, *, actor, **fields) -> None:
+    changes = {
+        name: (getattr(contract, name), value)
+        for name, value in {"status": status, **fields}.items()
+    }
     contract.status = status
     for name, value in fields.items():
         setattr(contract, name, value)
+    history.changes_record(contract, changes, actor=actor)
     contract.version += 1
     contract.save(update_fields=["status", *fields, "version", "updated_at"])
 
@@ -259,7 +265,13 @@ def contract_activate(
     signed = signed_at or contract.signed_at or today
     if signed > today:
         raise ValidationFailed(errors={"signed_at": _("The signing date cannot be in the future.")})
-    _set_status(contract, ContractStatus.ACTIVE, signed_at=signed, activated_at=timezone.now())
+    _set_status(
+        contract,
+        ContractStatus.ACTIVE,
+        actor=actor,
+        signed_at=signed,
+        activated_at=timezone.now(),
+    )
     event_record(
         contract,
         EventKind.CONTRACT_ACTIVATED,
@@ -276,7 +288,7 @@ def contract_fulfil(*, actor, contract: Contract, via: str) -> None:
     fields = {"fulfilled_at": now}
     if via == "acceptance":
         fields["accepted_at"] = now
-    _set_status(contract, ContractStatus.FULFILLED, **fields)
+    _set_status(contract, ContractStatus.FULFILLED, actor=actor, **fields)
     event_record(contract, EventKind.CONTRACT_FULFILLED, actor=actor, at=now, data={"via": via})
 
 
@@ -304,6 +316,7 @@ def contract_terminate(
     _set_status(
         contract,
         ContractStatus.TERMINATED,
+        actor=actor,
         terminated_at=timezone.now(),
         termination_reason=reason,
     )

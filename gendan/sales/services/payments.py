@@ -20,6 +20,7 @@ from gendan.activities.timeline import event_record
 from gendan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gendan.core.events import emit
 from gendan.core.versioning import apply_changes, lock_for_update, save_changes
+from gendan.history import writes as history
 from gendan.org.permissions import can
 from gendan.sales.choices import ContractStatus, PaymentMethod
 from gendan.sales.models import Contract, Payment, PaymentAllocation, PaymentPlan
@@ -33,8 +34,11 @@ PAYING = (ContractStatus.ACTIVE, ContractStatus.FULFILLED)
 # Allocation ---------------------------------------------------------------------------------
 
 
-def _allocate(payment: Payment, amount: Decimal, *, first: PaymentPlan | None = None) -> Decimal:
-    """Spread `amount` of `payment` over the contract's open installments; return the rest."""
+def _allocate(
+    payment: Payment, amount: Decimal, *, first: PaymentPlan | None = None, moved: list
+) -> Decimal:
+    """Spread `amount` of `payment` over the contract's open installments; return the rest.
+    Each installment's change of `received_amount` is added to `moved` for its history."""
     plans = list(
         PaymentPlan.objects.filter(contract_id=payment.contract_id).order_by("sequence", "id")
     )
@@ -48,6 +52,9 @@ def _allocate(payment: Payment, amount: Decimal, *, first: PaymentPlan | None = 
         share = min(amount, plan.amount - plan.received_amount)
         if share <= 0:
             continue
+        moved.append(
+            (plan, {"received_amount": (plan.received_amount, plan.received_amount + share)})
+        )
         plan.received_amount += share
         plan.updated_at = now
         amount -= share
@@ -58,13 +65,13 @@ def _allocate(payment: Payment, amount: Decimal, *, first: PaymentPlan | None = 
     return amount
 
 
-def _allocate_unallocated(contract: Contract) -> None:
+def _allocate_unallocated(contract: Contract, *, moved: list) -> None:
     """Apply money received beyond the installments to installments that still need it."""
     payments = Payment.objects.filter(contract=contract).prefetch_related("allocations")
     for payment in sorted(payments, key=lambda p: (p.received_at, p.pk)):
         rest = payment.amount - sum((a.amount for a in payment.allocations.all()), Decimal(0))
         if rest > 0:
-            _allocate(payment, rest)
+            _allocate(payment, rest, moved=moved)
 
 
 # Payment plans ------------------------------------------------------------------------------
@@ -135,7 +142,9 @@ def plan_create(*, actor, data: dict) -> PaymentPlan:
             "due_date": plan.due_date,
         },
     )
-    _allocate_unallocated(contract)
+    moved: list = []
+    _allocate_unallocated(contract, moved=moved)
+    history.many_record(moved, actor=actor)
     plan.refresh_from_db()
     emit(plan, "created")
     return plan
@@ -176,9 +185,11 @@ def plan_update(*, actor, plan_id: int, data: dict, version: int | None = None) 
         raise ValidationFailed(errors=errors)
     changes = apply_changes(plan, data)
     save_changes(plan, changes)
+    moved: list = [(plan, changes)]
     if "amount" in changes or "sequence" in changes:
-        _allocate_unallocated(contract)
+        _allocate_unallocated(contract, moved=moved)
         plan.refresh_from_db()
+    history.many_record(moved, actor=actor)
     emit(plan, "updated", changed=list(changes))
     return plan
 
@@ -280,9 +291,16 @@ def payment_record(*, actor, data: dict) -> Payment:
         notes=data.get("notes") or "",
         recorded_by=actor,
     )
-    _allocate(payment, amount, first=plan)
+    moved: list = [
+        (
+            contract,
+            {"received_amount": (contract.received_amount, contract.received_amount + amount)},
+        )
+    ]
+    _allocate(payment, amount, first=plan, moved=moved)
     contract.received_amount += amount
     contract.save(update_fields=["received_amount", "updated_at"])
+    history.many_record(moved, actor=actor)
     _payment_recorded(actor, contract, payment)
     return payment
 
@@ -307,7 +325,9 @@ def payment_update(*, actor, payment_id: int, data: dict, version: int | None = 
         raise ValidationFailed(
             errors={"received_at": _("The payment date cannot be in the future.")}
         )
-    save_changes(payment, apply_changes(payment, data))
+    changes = apply_changes(payment, data)
+    save_changes(payment, changes)
+    history.changes_record(payment, changes, actor=actor)
     return payment
 
 
@@ -324,6 +344,7 @@ def payment_delete(*, actor, payment_id: int) -> None:
         for plan in PaymentPlan.objects.filter(pk__in=[a.plan_id for a in allocations])
     }
     now = timezone.now()
+    before_plans = {pk: plan.received_amount for pk, plan in plans.items()}
     for allocation in allocations:
         plan = plans[allocation.plan_id]
         plan.received_amount -= allocation.amount
@@ -333,7 +354,13 @@ def payment_delete(*, actor, payment_id: int) -> None:
     contract.received_amount -= payment.amount
     contract.save(update_fields=["received_amount", "updated_at"])
     Payment.objects.filter(pk=payment.pk).delete()
-    _allocate_unallocated(contract)
+    moved: list = [(contract, {"received_amount": (before, contract.received_amount)})]
+    moved += [
+        (plan, {"received_amount": (before_plans[pk], plan.received_amount)})
+        for pk, plan in plans.items()
+    ]
+    _allocate_unallocated(contract, moved=moved)
+    history.many_record(moved, actor=actor)
     event_record(
         contract,
         EventKind.UPDATED,

@@ -81,7 +81,7 @@ def visit_log(*, actor, data: dict) -> Visit:
     visit = Visit.objects.create(owner=actor, **data)
     _event(visit).save()
     customer_services.customer_touch(
-        customer.pk, occurred_at=visit.occurred_at, next_follow_up_at=None
+        customer.pk, occurred_at=visit.occurred_at, next_follow_up_at=None, actor=actor
     )
     return visit
 

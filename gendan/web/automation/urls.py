@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gendan.web import audit
 from gendan.web.automation.views import notifications, rules
 
 app_name = "settings"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("rules/<int:rule_id>/delete/", rules.rule_delete, name="rule_delete"),
     path("rules/<int:rule_id>/test/", rules.rule_test, name="rule_test"),
     path("notifications/", notifications.notification_settings, name="notifications"),
+    path("audit-log/", audit.audit_log, name="audit_log"),
     path("chat-channels/new/", notifications.chat_channel_create, name="channel_create"),
     path(
         "chat-channels/<int:channel_id>/edit/", notifications.chat_channel_edit, name="channel_edit"

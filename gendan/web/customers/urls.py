@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gendan.web import history
 from gendan.web.customers import views
 
 app_name = "customers"
@@ -10,4 +11,5 @@ urlpatterns = [
     path("export/", views.customer_export, name="export"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
     path("<int:customer_id>/edit/", views.customer_edit, name="edit"),
+    path("<int:customer_id>/history/", history.customer_history, name="history"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gendan.web import history
 from gendan.web.deals import moves, ticks, views
 
 app_name = "deals"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("board/column/", views.deal_board_column, name="board_column"),
     path("<int:deal_id>/", views.deal_detail, name="detail"),
     path("<int:deal_id>/edit/", views.deal_edit, name="edit"),
+    path("<int:deal_id>/history/", history.deal_history, name="history"),
     path("<int:deal_id>/move/", moves.deal_move, name="move"),
     path("<int:deal_id>/checklist/<str:item_id>/", ticks.checklist_tick, name="checklist_tick"),
 ]

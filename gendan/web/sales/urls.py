@@ -5,6 +5,7 @@ and the navigation highlights the right tab)."""
 
 from django.urls import path
 
+from gendan.web import history
 from gendan.web.sales.views import contracts, delivery, payments, quotes, visits
 
 app_name = "sales"
@@ -32,6 +33,7 @@ contract_urls = (
         ),
         path("<int:contract_id>/", contracts.contract_detail, name="detail"),
         path("<int:contract_id>/edit/", contracts.contract_edit, name="edit"),
+        path("<int:contract_id>/history/", history.contract_history, name="history"),
         path("<int:contract_id>/activate/", contracts.contract_activate, name="activate"),
         path("<int:contract_id>/accept/", contracts.contract_accept, name="accept"),
         path("<int:contract_id>/terminate/", contracts.contract_terminate, name="terminate"),
