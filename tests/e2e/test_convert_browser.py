@@ -37,6 +37,14 @@ def _fields(admin):
     )
 
 
+def _redrawn(page) -> None:
+    """Wait until the dialog's redraw has settled: a choice made on the dialog being swapped
+    out would be lost with it."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def test_a_rep_types_the_new_records_values_in_the_conversion_dialog(new_page, screenshot_dir):
     admin = UserFactory(username="wang.admin", role_code="admin", display_name="王管理")
     rep = UserFactory(username="sun.li", role_code="ae", display_name="孙丽")
@@ -77,6 +85,8 @@ def test_a_rep_types_the_new_records_values_in_the_conversion_dialog(new_page, s
     # the Projects pipeline's layout does not ask the tender number
     page.select_option("[data-testid=deal-pipeline]", str(projects.pk))
     page.wait_for_selector(f"{DIALOG} [name=deal-cf_tender_no]", state="detached")
+    _redrawn(page)
+    assert page.input_value("[data-testid=deal-pipeline]") == str(projects.pk)
     assert page.input_value(f"{DIALOG} input[name=customer-cf_plant]") == "苏州工业园区"
     # back on the default pipeline it is asked again; typed, the lead converts
     page.select_option("[data-testid=deal-pipeline]", index=0)
